@@ -1,0 +1,28 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// One module per layer of the system; lower layers never import higher ones.
+// C libraries sit in thin system-library targets, each wrapped by one Swift file.
+let package = Package(
+    name: "Fern",
+    products: [
+        .executable(name: "fern", targets: ["fern"]),
+        .library(name: "FernTensor", targets: ["FernTensor"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "FernTensor", dependencies: ["CBLAS"]),
+        .executableTarget(name: "fern", dependencies: [
+            "FernTensor",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "FernTensorTests", dependencies: ["FernTensor"],
+                    resources: [.copy("Fixtures")]),
+    ]
+)

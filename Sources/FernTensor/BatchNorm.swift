@@ -1,0 +1,109 @@
+/// Running averages a batch-norm layer keeps for inference.
+public struct BatchNormStatistics {
+    public var mean: Tensor
+    public var variance: Tensor
+
+    public init(channels: Int) {
+        mean = Tensor(repeating: 0, shape: [channels])
+        variance = Tensor(repeating: 1, shape: [channels])
+    }
+
+    public init(mean: Tensor, variance: Tensor) {
+        self.mean = mean
+        self.variance = variance
+    }
+}
+
+extension Tensor {
+    /// Batch normalization over every axis but the last (the channels of NHWC
+    /// images or the features of `[batch, features]`).
+    ///
+    /// Training: normalizes with the batch's mean and biased variance and
+    /// moves `statistics` toward them: `running = momentum·running + (1-momentum)·batch`
+    /// (Keras' convention). Inference: normalizes with `statistics`.
+    public static func batchNorm(_ x: Tensor, gamma: Tensor, beta: Tensor,
+                                 statistics: inout BatchNormStatistics, training: Bool,
+                                 momentum: Float = 0.99, epsilon: Float = 1e-3) throws -> Tensor {
+        guard let channels = x.shape.last, x.rank >= 2 else {
+            throw TensorError.shapes("batchNorm", x.shape, detail: "needs at least [batch, channels]")
+        }
+        for (name, t) in [("gamma", gamma), ("beta", beta), ("running mean", statistics.mean), ("running variance", statistics.variance)]
+        where t.shape != [channels] {
+            throw TensorError.shapes("batchNorm", x.shape, t.shape, detail: "\(name) must have one value per channel (\(channels))")
+        }
+        let rows = x.count / channels
+        let mean: [Float], variance: [Float]
+        if training {
+            guard rows > 1 else {
+                throw TensorError.shapes("batchNorm", x.shape, detail: "training needs more than one value per channel")
+            }
+            (mean, variance) = channelMoments(x, rows: rows, channels: channels)
+            for c in 0..<channels {
+                statistics.mean.scalars[c] = momentum * statistics.mean.scalars[c] + (1 - momentum) * mean[c]
+                statistics.variance.scalars[c] = momentum * statistics.variance.scalars[c] + (1 - momentum) * variance[c]
+            }
+        } else {
+            (mean, variance) = (statistics.mean.scalars, statistics.variance.scalars)
+        }
+        let invStd = variance.map { 1 / ($0 + epsilon).squareRoot() }
+        let xHat = x.perChannel(channels) { v, c in (v - mean[c]) * invStd[c] }
+        let y = xHat.perChannel(channels) { v, c in v * gamma.scalars[c] + beta.scalars[c] }
+
+        return y.recorded("batchNorm", inputs: [x, gamma, beta]) { g, needs in
+            let gSum = try g.sumRaw(axes: Array(0..<(x.rank - 1)), keepDims: false).scalars
+            let gxSum = try broadcastMap(g, xHat, op: "batchNorm", *).sumRaw(axes: Array(0..<(x.rank - 1)), keepDims: false).scalars
+            var dx: Tensor?
+            if needs[0] {
+                if training {
+                    // dx = γ·σ⁻¹·(g − mean(g) − x̂·mean(g·x̂)), the batch statistics depending on x.
+                    let n = Float(rows)
+                    dx = g.perChannelZip(xHat, channels) { gv, xh, c in
+                        gamma.scalars[c] * invStd[c] * (gv - gSum[c] / n - xh * gxSum[c] / n)
+                    }
+                } else {
+                    dx = g.perChannel(channels) { gv, c in gv * gamma.scalars[c] * invStd[c] }
+                }
+            }
+            return [dx,
+                    needs[1] ? Tensor(unchecked: [channels], gxSum) : nil,
+                    needs[2] ? Tensor(unchecked: [channels], gSum) : nil]
+        }
+    }
+
+    /// Applies `f(value, channel)` to every element of a channels-last tensor.
+    func perChannel(_ channels: Int, _ f: (Float, Int) -> Float) -> Tensor {
+        perChannelZip(self, channels) { v, _, c in f(v, c) }
+    }
+
+    func perChannelZip(_ other: Tensor, _ channels: Int, _ f: (Float, Float, Int) -> Float) -> Tensor {
+        let rows = count / Swift.max(channels, 1)
+        let values = [Float](unsafeUninitializedCapacity: count) { out, initialized in
+            scalars.withUnsafeBufferPointer { pa in
+                other.scalars.withUnsafeBufferPointer { pb in
+                    let io = UncheckedBox((pa.baseAddress!, pb.baseAddress!, out.baseAddress!))
+                    withoutActuallyEscaping(f) { f in
+                        let fb = UncheckedBox(f)
+                        Parallel.forEachChunk(rows, cost: channels) { range in
+                            let (a, b, o) = io.value
+                            for r in range { for c in 0..<channels { o[r * channels + c] = fb.value(a[r * channels + c], b[r * channels + c], c) } }
+                        }
+                    }
+                }
+            }
+            initialized = count
+        }
+        return Tensor(unchecked: shape, values)
+    }
+}
+
+/// Per-channel mean and biased variance (two passes, Double accumulation).
+private func channelMoments(_ x: Tensor, rows: Int, channels: Int) -> ([Float], [Float]) {
+    var sum = [Double](repeating: 0, count: channels)
+    var squares = [Double](repeating: 0, count: channels)
+    x.scalars.withUnsafeBufferPointer { p in
+        for r in 0..<rows { for c in 0..<channels { sum[c] += Double(p[r * channels + c]) } }
+        let mean = sum.map { $0 / Double(rows) }
+        for r in 0..<rows { for c in 0..<channels { let d = Double(p[r * channels + c]) - mean[c]; squares[c] += d * d } }
+    }
+    return (sum.map { Float($0 / Double(rows)) }, squares.map { Float($0 / Double(rows)) })
+}

@@ -1,0 +1,44 @@
+/// How a 2-D window slides over an NHWC image: shared by convolution and pooling.
+public enum Padding: String, Sendable {
+    /// Output size ceil(input / stride); zeros are added evenly (extra at the bottom/right), as in TensorFlow.
+    case same
+    /// Only windows that fit entirely inside the input.
+    case valid
+}
+
+struct WindowGeometry {
+    let batch: Int, height: Int, width: Int, channels: Int
+    let kernelHeight: Int, kernelWidth: Int
+    let strideY: Int, strideX: Int
+    let outHeight: Int, outWidth: Int
+    let padTop: Int, padLeft: Int
+
+    init(op: String, input: [Int], kernel: (Int, Int), stride: (Int, Int), padding: Padding) throws {
+        guard input.count == 4 else {
+            throw TensorError.shapes(op, input, detail: "needs an NHWC input [batch, height, width, channels]")
+        }
+        guard kernel.0 >= 1, kernel.1 >= 1, stride.0 >= 1, stride.1 >= 1 else {
+            throw TensorError(op: op, "kernel \(kernel) and stride \(stride) must be positive")
+        }
+        (batch, height, width, channels) = (input[0], input[1], input[2], input[3])
+        (kernelHeight, kernelWidth) = kernel
+        (strideY, strideX) = stride
+        switch padding {
+        case .valid:
+            guard height >= kernel.0, width >= kernel.1 else {
+                throw TensorError.shapes(op, input, detail: "a \(kernel.0)x\(kernel.1) window does not fit a \(height)x\(width) image with valid padding")
+            }
+            outHeight = (height - kernel.0) / stride.0 + 1
+            outWidth = (width - kernel.1) / stride.1 + 1
+            (padTop, padLeft) = (0, 0)
+        case .same:
+            outHeight = (height + stride.0 - 1) / stride.0
+            outWidth = (width + stride.1 - 1) / stride.1
+            padTop = Swift.max((outHeight - 1) * stride.0 + kernel.0 - height, 0) / 2
+            padLeft = Swift.max((outWidth - 1) * stride.1 + kernel.1 - width, 0) / 2
+        }
+    }
+
+    var outputPixels: Int { outHeight * outWidth }
+    var imageSize: Int { height * width * channels }
+}

@@ -1,0 +1,115 @@
+/// Max and average pooling over NHWC tensors. Max pooling remembers which
+/// input won each window and sends the gradient there; average pooling
+/// spreads it evenly over the window's real (non-padding) inputs.
+extension Tensor {
+    public static func maxPool2d(_ input: Tensor, size: (Int, Int) = (2, 2), stride: (Int, Int)? = nil,
+                                 padding: Padding = .valid) throws -> Tensor {
+        let g = try WindowGeometry(op: "maxPool2d", input: input.shape, kernel: size, stride: stride ?? size, padding: padding)
+        let outCount = g.batch * g.outputPixels * g.channels
+        var out = [Float](repeating: 0, count: outCount)
+        var winners = [Int32](repeating: 0, count: outCount)
+        input.scalars.withUnsafeBufferPointer { px in
+            out.withUnsafeMutableBufferPointer { po in
+                winners.withUnsafeMutableBufferPointer { pw in
+                    let io = UncheckedBox((px.baseAddress!, po.baseAddress!, pw.baseAddress!))
+                    forEachWindowRow(g) { image, oy, ox in
+                        let (x, out, winners) = io.value
+                        let o = ((image * g.outHeight + oy) * g.outWidth + ox) * g.channels
+                        for ch in 0..<g.channels {
+                            var best = -Float.infinity, bestIndex = -1
+                            for iy in g.rows(oy) {
+                                for ix in g.columns(ox) {
+                                    let i = ((image * g.height + iy) * g.width + ix) * g.channels + ch
+                                    if x[i] > best || bestIndex < 0 || (x[i].isNaN && !best.isNaN) { best = x[i]; bestIndex = i }
+                                }
+                            }
+                            out[o + ch] = best
+                            winners[o + ch] = Int32(bestIndex)
+                        }
+                    }
+                }
+            }
+        }
+        let result = Tensor(unchecked: [g.batch, g.outHeight, g.outWidth, g.channels], out)
+        return result.recorded("maxPool2d", inputs: [input]) { dy, _ in
+            var dx = [Float](repeating: 0, count: input.count)
+            for (i, winner) in winners.enumerated() { dx[Int(winner)] += dy.scalars[i] }
+            return [Tensor(unchecked: input.shape, dx)]
+        }
+    }
+
+    public static func avgPool2d(_ input: Tensor, size: (Int, Int) = (2, 2), stride: (Int, Int)? = nil,
+                                 padding: Padding = .valid) throws -> Tensor {
+        let g = try WindowGeometry(op: "avgPool2d", input: input.shape, kernel: size, stride: stride ?? size, padding: padding)
+        var out = [Float](repeating: 0, count: g.batch * g.outputPixels * g.channels)
+        input.scalars.withUnsafeBufferPointer { px in
+            out.withUnsafeMutableBufferPointer { po in
+                let io = UncheckedBox((px.baseAddress!, po.baseAddress!))
+                forEachWindowRow(g) { image, oy, ox in
+                    let (x, out) = io.value
+                    let o = out + ((image * g.outHeight + oy) * g.outWidth + ox) * g.channels
+                    let scale = 1 / Float(g.rows(oy).count * g.columns(ox).count)
+                    for iy in g.rows(oy) {
+                        for ix in g.columns(ox) {
+                            let src = x + ((image * g.height + iy) * g.width + ix) * g.channels
+                            for ch in 0..<g.channels { o[ch] += src[ch] * scale }
+                        }
+                    }
+                }
+            }
+        }
+        let result = Tensor(unchecked: [g.batch, g.outHeight, g.outWidth, g.channels], out)
+        return result.recorded("avgPool2d", inputs: [input]) { dy, _ in
+            var dx = [Float](repeating: 0, count: input.count)
+            dx.withUnsafeMutableBufferPointer { pdx in
+                dy.scalars.withUnsafeBufferPointer { pdy in
+                    let io = UncheckedBox((pdy.baseAddress!, pdx.baseAddress!))
+                    forEachWindowRow(g, byImage: true) { image, oy, ox in
+                        let (dy, dx) = io.value
+                        let d = dy + ((image * g.outHeight + oy) * g.outWidth + ox) * g.channels
+                        let scale = 1 / Float(g.rows(oy).count * g.columns(ox).count)
+                        for iy in g.rows(oy) {
+                            for ix in g.columns(ox) {
+                                let t = dx + ((image * g.height + iy) * g.width + ix) * g.channels
+                                for ch in 0..<g.channels { t[ch] += d[ch] * scale }
+                            }
+                        }
+                    }
+                }
+            }
+            return [Tensor(unchecked: input.shape, dx)]
+        }
+    }
+}
+
+/// Visits every output window, split across cores by output row — or by
+/// image when windows may overlap and the body writes into the input.
+private func forEachWindowRow(_ g: WindowGeometry, byImage: Bool = false, _ body: (Int, Int, Int) -> Void) {
+    withoutActuallyEscaping(body) { body in
+        let box = UncheckedBox(body)
+        let cost = g.outWidth * g.channels * g.kernelHeight * g.kernelWidth
+        if byImage {
+            Parallel.forEachChunk(g.batch, cost: cost * g.outHeight) { range in
+                for image in range { for oy in 0..<g.outHeight { for ox in 0..<g.outWidth { box.value(image, oy, ox) } } }
+            }
+        } else {
+            Parallel.forEachChunk(g.batch * g.outHeight, cost: cost) { range in
+                for job in range { for ox in 0..<g.outWidth { box.value(job / g.outHeight, job % g.outHeight, ox) } }
+            }
+        }
+    }
+}
+
+extension WindowGeometry {
+    /// Input rows covered by output row `oy`, clipped to the image.
+    func rows(_ oy: Int) -> Range<Int> {
+        let start = oy * strideY - padTop
+        return Swift.max(start, 0)..<Swift.min(start + kernelHeight, height)
+    }
+
+    /// Input columns covered by output column `ox`, clipped to the image.
+    func columns(_ ox: Int) -> Range<Int> {
+        let start = ox * strideX - padLeft
+        return Swift.max(start, 0)..<Swift.min(start + kernelWidth, width)
+    }
+}

@@ -1,0 +1,13 @@
+import ArgumentParser
+
+@main
+struct Fern: ParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "fern",
+        abstract: "A notebook-like scripting REPL for deep-learning experiments on small images.",
+        version: version,
+        subcommands: [Bench.self]
+    )
+}
