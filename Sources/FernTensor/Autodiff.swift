@@ -51,8 +51,15 @@ extension Tensor {
 /// Gradients of the scalar `output` with respect to each tensor in `wrt`.
 /// Each `wrt` tensor must be tracked (`requiringGrad()` or a result of
 /// tracked ops); one that `output` does not depend on gets zeros.
-public func gradients(of output: Tensor, wrt inputs: [Tensor]) throws -> [Tensor] {
-    guard output.count == 1 else {
+///
+/// With `seed`, `output` may have any shape: the result is the
+/// vector-Jacobian product of `seed` (what `Σ output·seed` would give).
+public func gradients(of output: Tensor, seed: Tensor? = nil, wrt inputs: [Tensor]) throws -> [Tensor] {
+    if let seed {
+        guard seed.shape == output.shape else {
+            throw TensorError.shapes("gradients", output.shape, seed.shape, detail: "the seed must have the output's shape")
+        }
+    } else if output.count != 1 {
         throw TensorError.shapes("gradients", output.shape, detail: "can only differentiate a scalar; reduce it first (sum or mean)")
     }
     for input in inputs where input.node == nil {
@@ -65,7 +72,7 @@ public func gradients(of output: Tensor, wrt inputs: [Tensor]) throws -> [Tensor
     let order = topologicalOrder(from: root)
     let needed = nodesLeadingTo(Set(inputs.compactMap { $0.node.map(ObjectIdentifier.init) }), order: order)
 
-    var grads: [ObjectIdentifier: Tensor] = [ObjectIdentifier(root): Tensor(unchecked: root.shape, [1])]
+    var grads: [ObjectIdentifier: Tensor] = [ObjectIdentifier(root): seed?.detached() ?? Tensor(unchecked: root.shape, [1])]
     try GradientMode.withoutGradients {
         for node in order.reversed() {
             let id = ObjectIdentifier(node)

@@ -19,6 +19,7 @@ extension Tensor {
             throw TensorError.shapes("conv2d", input.shape, filter.shape,
                                      detail: "the input has \(g.channels) channels but the filter expects \(filter.shape[2])")
         }
+        try g.checkSizes(op: "conv2d", input: input.shape, outChannels: filter.shape[3])
         let conv = Convolution(geometry: g, outChannels: filter.shape[3])
         return conv.forward(input, filter).recorded("conv2d", inputs: [input, filter]) { dy, needs in
             let (dx, dw) = conv.backward(input, filter, dy, wantInput: needs[0], wantFilter: needs[1])
@@ -98,9 +99,21 @@ private struct Convolution {
                 wantFilter ? Tensor(unchecked: w.shape, dw) : nil)
     }
 
+    /// The taps of window column `ox` that fall inside the image: a run of
+    /// `count` kernel columns from `first`, reading input columns from `inputX`.
+    /// Those taps are adjacent pixels, so each kernel row is one contiguous copy.
+    @inline(__always)
+    private func validTaps(_ ox: Int) -> (first: Int, count: Int, inputX: Int) {
+        let g = geometry
+        let start = ox * g.strideX - g.padLeft
+        let first = Swift.max(0, -start)
+        let last = Swift.min(g.kernelWidth, g.width - start)
+        return (first, Swift.max(0, last - first), start + first)
+    }
+
     /// Writes one row of kh·kw·c values per output pixel; taps in the padding are zero.
     private func im2col(_ x: UnsafePointer<Float>, images: Range<Int>, into columns: UnsafeMutablePointer<Float>) {
-        let g = geometry, k = patchSize, c = g.channels
+        let g = geometry, k = patchSize, c = g.channels, rowWidth = g.kernelWidth * c
         let io = UncheckedBox((x, columns))
         Parallel.forEachChunk(images.count * g.outHeight, cost: g.outWidth * k) { range in
             let (x, columns) = io.value
@@ -109,23 +122,19 @@ private struct Convolution {
                 let source = x + image * g.imageSize
                 var row = columns + (job * g.outWidth) * k
                 for ox in 0..<g.outWidth {
-                    var dst = row
+                    let taps = validTaps(ox)
                     for ky in 0..<g.kernelHeight {
+                        let dst = row + ky * rowWidth
                         let iy = oy * g.strideY + ky - g.padTop
-                        if iy < 0 || iy >= g.height {
-                            dst.update(repeating: 0, count: g.kernelWidth * c)
-                            dst += g.kernelWidth * c
+                        guard iy >= 0 && iy < g.height && taps.count > 0 else {
+                            dst.update(repeating: 0, count: rowWidth)
                             continue
                         }
-                        for kx in 0..<g.kernelWidth {
-                            let ix = ox * g.strideX + kx - g.padLeft
-                            if ix < 0 || ix >= g.width {
-                                dst.update(repeating: 0, count: c)
-                            } else {
-                                dst.update(from: source + (iy * g.width + ix) * c, count: c)
-                            }
-                            dst += c
-                        }
+                        if taps.first > 0 { dst.update(repeating: 0, count: taps.first * c) }
+                        dst.advanced(by: taps.first * c)
+                            .update(from: source + (iy * g.width + taps.inputX) * c, count: taps.count * c)
+                        let after = (taps.first + taps.count) * c
+                        if after < rowWidth { dst.advanced(by: after).update(repeating: 0, count: rowWidth - after) }
                     }
                     row += k
                 }
@@ -135,7 +144,7 @@ private struct Convolution {
 
     /// Adds each column row back onto the input pixels it was read from.
     private func col2im(_ columns: UnsafePointer<Float>, images: Range<Int>, into dx: UnsafeMutablePointer<Float>) {
-        let g = geometry, k = patchSize, c = g.channels
+        let g = geometry, k = patchSize, c = g.channels, rowWidth = g.kernelWidth * c
         let io = UncheckedBox((columns, dx))
         // One image per job: images never share input pixels, so writes never race.
         Parallel.forEachChunk(images.count, cost: g.outputPixels * k) { range in
@@ -145,18 +154,13 @@ private struct Convolution {
                 var row = columns + local * g.outputPixels * k
                 for oy in 0..<g.outHeight {
                     for ox in 0..<g.outWidth {
-                        var src = row
+                        let taps = validTaps(ox)
                         for ky in 0..<g.kernelHeight {
                             let iy = oy * g.strideY + ky - g.padTop
-                            guard iy >= 0 && iy < g.height else { src += g.kernelWidth * c; continue }
-                            for kx in 0..<g.kernelWidth {
-                                let ix = ox * g.strideX + kx - g.padLeft
-                                if ix >= 0 && ix < g.width {
-                                    let d = target + (iy * g.width + ix) * c
-                                    for ch in 0..<c { d[ch] += src[ch] }
-                                }
-                                src += c
-                            }
+                            guard iy >= 0 && iy < g.height else { continue }
+                            let src = row + ky * rowWidth + taps.first * c
+                            let d = target + (iy * g.width + taps.inputX) * c
+                            for j in 0..<(taps.count * c) { d[j] += src[j] }
                         }
                         row += k
                     }

@@ -17,8 +17,9 @@ struct WindowGeometry {
         guard input.count == 4 else {
             throw TensorError.shapes(op, input, detail: "needs an NHWC input [batch, height, width, channels]")
         }
-        guard kernel.0 >= 1, kernel.1 >= 1, stride.0 >= 1, stride.1 >= 1 else {
-            throw TensorError(op: op, "kernel \(kernel) and stride \(stride) must be positive")
+        guard kernel.0 >= 1, kernel.1 >= 1, stride.0 >= 1, stride.1 >= 1,
+              kernel.0 <= 1 << 16, kernel.1 <= 1 << 16, stride.0 <= 1 << 16, stride.1 <= 1 << 16 else {
+            throw TensorError(op: op, "kernel \(kernel) and stride \(stride) must be between 1 and 65536")
         }
         (batch, height, width, channels) = (input[0], input[1], input[2], input[3])
         (kernelHeight, kernelWidth) = kernel
@@ -37,6 +38,13 @@ struct WindowGeometry {
             padTop = Swift.max((outHeight - 1) * stride.0 + kernel.0 - height, 0) / 2
             padLeft = Swift.max((outWidth - 1) * stride.1 + kernel.1 - width, 0) / 2
         }
+    }
+
+    /// Rejects windows whose buffers could not be allocated.
+    func checkSizes(op: String, input: [Int], outChannels: Int) throws {
+        try Tensor.checkShape([kernelHeight, kernelWidth, channels], op: op)
+        try Tensor.checkShape([outHeight, outWidth, kernelHeight * kernelWidth * channels], op: op)
+        try Tensor.checkShape([batch, outHeight, outWidth, outChannels], op: op)
     }
 
     var outputPixels: Int { outHeight * outWidth }

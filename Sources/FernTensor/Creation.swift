@@ -1,3 +1,7 @@
+/// The most elements one tensor may hold (8 GiB of Float32), which also
+/// keeps every dimension within BLAS's 32-bit sizes.
+let maxElementCount = Int(Int32.max)
+
 extension Tensor {
     /// A tensor of `shape` filled with `value`, for shapes known to be valid.
     init(repeating value: Float, shape: [Int]) {
@@ -22,7 +26,11 @@ extension Tensor {
         guard step != 0, step.isFinite, start.isFinite, end.isFinite else {
             throw TensorError(op: "arange", "start, end and step must be finite and step non-zero (got \(start), \(end), \(step))")
         }
-        let count = Swift.max(0, Int(((end - start) / step).rounded(.up)))
+        let steps = ((end - start) / step).rounded(.up)
+        guard steps <= Float(maxElementCount) else {
+            throw TensorError(op: "arange", "\(steps) values are too many")
+        }
+        let count = Swift.max(0, Int(steps))
         return Tensor(unchecked: [count], (0..<count).map { start + Float($0) * step })
     }
 
@@ -50,7 +58,7 @@ extension Tensor {
             let (product, o) = acc.0.multipliedReportingOverflow(by: dim)
             return (product, acc.1 || o)
         }
-        guard !overflow && count <= 1 << 34 else {
+        guard !overflow && count <= maxElementCount else {
             throw TensorError(op: op, "shape \(describeShape(shape)) is too large")
         }
     }

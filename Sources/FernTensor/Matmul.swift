@@ -18,6 +18,7 @@ extension Tensor {
             throw TensorError.shapes("matmul", a.shape, b.shape, detail: "batch dimensions must match or one side must be a matrix")
         }
         let batchShape = batchA.isEmpty ? batchB : batchA
+        try Tensor.checkShape(batchShape + [m, n], op: "matmul")
         let result = product(a, b, transA: false, transB: false, m: m, n: n, k: k, batchShape: batchShape)
         return result.recorded("matmul", inputs: [a, b]) { g, needs in
             [needs[0] ? product(g, b, transA: false, transB: true, m: m, n: k, k: n, batchShape: batchShape, into: a.shape) : nil,

@@ -5,6 +5,7 @@ extension Tensor {
     public static func maxPool2d(_ input: Tensor, size: (Int, Int) = (2, 2), stride: (Int, Int)? = nil,
                                  padding: Padding = .valid) throws -> Tensor {
         let g = try WindowGeometry(op: "maxPool2d", input: input.shape, kernel: size, stride: stride ?? size, padding: padding)
+        try g.checkSizes(op: "maxPool2d", input: input.shape, outChannels: g.channels)
         let outCount = g.batch * g.outputPixels * g.channels
         var out = [Float](repeating: 0, count: outCount)
         var winners = [Int32](repeating: 0, count: outCount)
@@ -41,6 +42,7 @@ extension Tensor {
     public static func avgPool2d(_ input: Tensor, size: (Int, Int) = (2, 2), stride: (Int, Int)? = nil,
                                  padding: Padding = .valid) throws -> Tensor {
         let g = try WindowGeometry(op: "avgPool2d", input: input.shape, kernel: size, stride: stride ?? size, padding: padding)
+        try g.checkSizes(op: "avgPool2d", input: input.shape, outChannels: g.channels)
         var out = [Float](repeating: 0, count: g.batch * g.outputPixels * g.channels)
         input.scalars.withUnsafeBufferPointer { px in
             out.withUnsafeMutableBufferPointer { po in

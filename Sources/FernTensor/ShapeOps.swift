@@ -3,6 +3,7 @@
 extension Tensor {
     /// Same values in a new shape; one dimension may be -1 (inferred).
     public func reshaped(_ newShape: [Int]) throws -> Tensor {
+        try Tensor.checkShape(newShape.map { Swift.max($0, 0) }, op: "reshape")
         var target = newShape
         let inferred = newShape.indices.filter { newShape[$0] == -1 }
         guard inferred.count <= 1, newShape.allSatisfy({ $0 >= -1 }) else {
@@ -61,7 +62,7 @@ extension Tensor {
             return Swift.min(Swift.max(i < 0 ? i + n : i, 0), n)
         }
         let lo = clamp(start, 0), hi = clamp(end, n)
-        let length = hi > lo ? (hi - lo + step - 1) / step : 0
+        let length = hi > lo ? (hi - lo - 1) / step + 1 : 0
         var newShape = shape
         newShape[axis] = length
         var strides = stridesOf(shape)
@@ -151,7 +152,11 @@ extension Tensor {
         guard padding.count == rank, padding.allSatisfy({ $0.0 >= 0 && $0.1 >= 0 }) else {
             throw TensorError.shapes("pad", shape, detail: "needs one non-negative (before, after) pair per axis, got \(padding.count)")
         }
-        let outShape = zip(shape, padding).map { $0 + $1.0 + $1.1 }
+        let outShape = zip(shape, padding).map { $0 &+ $1.0 &+ $1.1 }
+        guard padding.allSatisfy({ $0.0 <= maxElementCount && $0.1 <= maxElementCount }) else {
+            throw TensorError.shapes("pad", shape, detail: "padding is too large")
+        }
+        try Tensor.checkShape(outShape, op: "pad")
         let outStrides = stridesOf(outShape)
         let interior = StridedView(shape: shape, strides: outStrides,
                                    offset: zip(padding, outStrides).reduce(0) { $0 + $1.0.0 * $1.1 })

@@ -75,6 +75,7 @@ extension Tensor {
     /// Materializes this tensor broadcast to `target` (no autodiff; shapes must be compatible).
     func broadcastRaw(to target: [Int]) throws -> Tensor {
         if shape == target { return self }
+        try Tensor.checkShape(target, op: "broadcast")
         let merged = try broadcastShape(shape, target, op: "broadcast")
         guard merged == target else {
             throw TensorError.shapes("broadcast", shape, target, detail: "cannot broadcast to the target shape")

@@ -1,10 +1,57 @@
 import ArgumentParser
 import FernTensor
 
+/// `fern bench`: the figures of BENCHMARKS.md, one JSON object per line.
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Measure Fern's kernels; prints one JSON object per line.")
+        abstract: "Measure Fern's kernels and models; prints one JSON object per line.")
+
+    @Option(help: "Only run benchmarks whose name contains this text.")
+    var filter: String?
+
+    @Flag(help: "Shorter runs (1 repeat, 0.5 s): a quick look, not a figure to quote.")
+    var quick = false
 
     func run() throws {
+        var generator = SeededGenerator(seed: 42)
+        if wants("sgemm_2048_gflops") { try sgemm(&generator).printLine() }
+        // The three convolutions of SEED_CNN at batch 64: input side, channels in → out, 5x5 same.
+        for (index, (side, inChannels, outChannels)) in [(48, 1, 64), (24, 64, 128), (12, 128, 256)].enumerated() {
+            let name = "conv\(index + 1)_fwdbwd_b64_gflops"
+            if wants(name) {
+                try convolution(name, batch: 64, side: side, inChannels: inChannels,
+                                outChannels: outChannels, kernel: 5, &generator).printLine()
+            }
+        }
+    }
+
+    private func wants(_ name: String) -> Bool {
+        filter.map { name.contains($0) } ?? true
+    }
+
+    private func time(_ step: () throws -> Void) rethrows -> Double {
+        try BenchTimer.secondsPerStep(repeats: quick ? 1 : 3, minSeconds: quick ? 0.5 : 2, step)
+    }
+
+    private func sgemm(_ generator: inout SeededGenerator) throws -> BenchResult {
+        let n = 2048
+        let a = try Tensor.randomNormal([n, n], using: &generator)
+        let b = try Tensor.randomNormal([n, n], using: &generator)
+        let seconds = try time { _ = try Tensor.matmul(a, b) }
+        return BenchResult(name: "sgemm_2048_gflops", value: 2 * Double(n * n * n) / seconds / 1e9, unit: "GFLOP/s")
+    }
+
+    /// Forward plus input and filter gradients, counted as 3x the forward FLOPs.
+    private func convolution(_ name: String, batch: Int, side: Int, inChannels: Int, outChannels: Int,
+                             kernel: Int, _ generator: inout SeededGenerator) throws -> BenchResult {
+        let x = try Tensor.randomNormal([batch, side, side, inChannels], using: &generator).requiringGrad()
+        let w = try Tensor.randomNormal([kernel, kernel, inChannels, outChannels], std: 0.05, using: &generator).requiringGrad()
+        let seed = try Tensor.randomNormal([batch, side, side, outChannels], using: &generator)
+        let seconds = try time {
+            let y = try Tensor.conv2d(x, w, padding: .same)
+            _ = try gradients(of: y, seed: seed, wrt: [x, w])
+        }
+        let forwardFlops = 2.0 * Double(batch * side * side * outChannels * kernel * kernel * inChannels)
+        return BenchResult(name: name, value: 3 * forwardFlops / seconds / 1e9, unit: "GFLOP/s")
     }
 }
