@@ -31,6 +31,7 @@ extension Tensor {
         where t.shape != [channels] {
             throw TensorError.shapes("batchNorm", x.shape, t.shape, detail: "\(name) must have one value per channel (\(channels))")
         }
+        if channels == 0 { return x }  // nothing to normalize
         let rows = x.count / channels
         let mean: [Float], variance: [Float]
         if training {
@@ -96,14 +97,33 @@ extension Tensor {
     }
 }
 
-/// Per-channel mean and biased variance (two passes, Double accumulation).
+/// Per-channel mean and biased variance: two passes, each core summing its
+/// own rows in Double, partial sums added at the end.
 private func channelMoments(_ x: Tensor, rows: Int, channels: Int) -> ([Float], [Float]) {
-    var sum = [Double](repeating: 0, count: channels)
-    var squares = [Double](repeating: 0, count: channels)
+    let mean = channelSums(x, rows: rows, channels: channels) { v, _ in Double(v) }.map { $0 / Double(rows) }
+    let squares = channelSums(x, rows: rows, channels: channels) { v, c in let d = Double(v) - mean[c]; return d * d }
+    return (mean.map { Float($0) }, squares.map { Float($0 / Double(rows)) })
+}
+
+private func channelSums(_ x: Tensor, rows: Int, channels: Int, _ term: (Float, Int) -> Double) -> [Double] {
+    let parts = Parallel.coreCount
+    var partial = [Double](repeating: 0, count: parts * channels)
     x.scalars.withUnsafeBufferPointer { p in
-        for r in 0..<rows { for c in 0..<channels { sum[c] += Double(p[r * channels + c]) } }
-        let mean = sum.map { $0 / Double(rows) }
-        for r in 0..<rows { for c in 0..<channels { let d = Double(p[r * channels + c]) - mean[c]; squares[c] += d * d } }
+        partial.withUnsafeMutableBufferPointer { acc in
+            let io = UncheckedBox((p.baseAddress!, acc.baseAddress!))
+            withoutActuallyEscaping(term) { term in
+                let f = UncheckedBox(term)
+                Parallel.forEachChunk(parts, cost: rows * channels / parts) { range in
+                    let (p, acc) = io.value
+                    for part in range {
+                        let sums = acc + part * channels
+                        for r in (rows * part / parts)..<(rows * (part + 1) / parts) {
+                            for c in 0..<channels { sums[c] += f.value(p[r * channels + c], c) }
+                        }
+                    }
+                }
+            }
+        }
     }
-    return (sum.map { Float($0 / Double(rows)) }, squares.map { Float($0 / Double(rows)) })
+    return (0..<channels).map { c in (0..<parts).reduce(0) { $0 + partial[$1 * channels + c] } }
 }

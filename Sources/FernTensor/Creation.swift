@@ -9,15 +9,19 @@ extension Tensor {
     }
 
     public static func zeros(_ shape: [Int]) throws -> Tensor {
-        try full(shape, 0)
+        try full(shape, 0, op: "zeros")
     }
 
     public static func ones(_ shape: [Int]) throws -> Tensor {
-        try full(shape, 1)
+        try full(shape, 1, op: "ones")
     }
 
     public static func full(_ shape: [Int], _ value: Float) throws -> Tensor {
-        try checkShape(shape, op: "full")
+        try full(shape, value, op: "full")
+    }
+
+    private static func full(_ shape: [Int], _ value: Float, op: String) throws -> Tensor {
+        try checkShape(shape, op: op)
         return Tensor(repeating: value, shape: shape)
     }
 

@@ -26,7 +26,7 @@ extension Tensor {
 
     /// Index of the largest value along `axis` (first on ties), as Float indices.
     public func argmax(axis: Int = -1, keepDims: Bool = false) throws -> Tensor {
-        let axis = try normalizeAxis(axis, rank: rank, op: "argmax")
+        let axis = try normalizeAxis(axis, shape: shape, op: "argmax")
         guard shape[axis] > 0 else { throw TensorError.shapes("argmax", shape, detail: "cannot take argmax of an empty axis") }
         let (_, indices) = extremumAlong(axis, isBetter: >)
         return indices.reshapedRaw(reducedShape(shape, axes: [axis], keepDims: keepDims))
@@ -49,7 +49,7 @@ extension Tensor {
 
     func resolveAxes(_ axes: [Int]?, op: String) throws -> [Int] {
         guard let axes else { return Array(0..<rank) }
-        let resolved = try axes.map { try normalizeAxis($0, rank: rank, op: op) }
+        let resolved = try axes.map { try normalizeAxis($0, shape: shape, op: op) }
         guard Set(resolved).count == resolved.count else {
             throw TensorError(op: op, "axis listed twice in \(axes)")
         }
@@ -131,16 +131,26 @@ extension Tensor {
         let (outer, n, inner) = split(axis)
         var best = [Float](repeating: 0, count: outer * inner)
         var where_ = [Float](repeating: 0, count: outer * inner)
-        scalars.withUnsafeBufferPointer { s in
-            for o in 0..<outer {
-                for i in 0..<inner {
-                    var value = s[o * n * inner + i], index = 0
-                    for k in 1..<Swift.max(n, 1) {
-                        let candidate = s[(o * n + k) * inner + i]
-                        if isBetter(candidate, value) || (candidate.isNaN && !value.isNaN) { value = candidate; index = k }
+        scalars.withUnsafeBufferPointer { src in
+            best.withUnsafeMutableBufferPointer { pb in
+                where_.withUnsafeMutableBufferPointer { pw in
+                    let io = UncheckedBox((src.baseAddress!, pb.baseAddress!, pw.baseAddress!))
+                    withoutActuallyEscaping(isBetter) { isBetter in
+                        let better = UncheckedBox(isBetter)
+                        Parallel.forEachChunk(outer * inner, cost: n) { range in
+                            let (s, best, where_) = io.value
+                            for job in range {
+                                let o = job / inner, i = job % inner
+                                var value = s[o * n * inner + i], index = 0
+                                for k in 1..<Swift.max(n, 1) {
+                                    let candidate = s[(o * n + k) * inner + i]
+                                    if better.value(candidate, value) || (candidate.isNaN && !value.isNaN) { value = candidate; index = k }
+                                }
+                                best[job] = value
+                                where_[job] = Float(index)
+                            }
+                        }
                     }
-                    best[o * inner + i] = value
-                    where_[o * inner + i] = Float(index)
                 }
             }
         }

@@ -31,7 +31,7 @@ extension Tensor {
 
     /// Reorders axes: result axis i is input axis `order[i]`.
     public func permuted(_ order: [Int]) throws -> Tensor {
-        let order = try order.map { try normalizeAxis($0, rank: rank, op: "permute") }
+        let order = try order.map { try normalizeAxis($0, shape: shape, op: "permute") }
         guard order.count == rank, Set(order).count == rank else {
             throw TensorError.shapes("permute", shape, detail: "order \(order) is not a permutation of \(rank) axes")
         }
@@ -45,7 +45,7 @@ extension Tensor {
     /// Swaps two axes (by default the last two).
     public func transposed(_ a: Int = -2, _ b: Int = -1) throws -> Tensor {
         guard rank >= 2 else { throw TensorError.shapes("transpose", shape, detail: "needs at least two axes") }
-        let a = try normalizeAxis(a, rank: rank, op: "transpose"), b = try normalizeAxis(b, rank: rank, op: "transpose")
+        let a = try normalizeAxis(a, shape: shape, op: "transpose"), b = try normalizeAxis(b, shape: shape, op: "transpose")
         var order = Array(0..<rank)
         order.swapAt(a, b)
         return try permuted(order)
@@ -54,7 +54,7 @@ extension Tensor {
     /// Elements `start..<end` stepping by `step` along `axis`
     /// (Python-style: negative bounds count from the end, bounds are clamped).
     public func sliced(axis: Int, start: Int? = nil, end: Int? = nil, step: Int = 1) throws -> Tensor {
-        let axis = try normalizeAxis(axis, rank: rank, op: "slice")
+        let axis = try normalizeAxis(axis, shape: shape, op: "slice")
         guard step > 0 else { throw TensorError(op: "slice", "step must be positive (got \(step))") }
         let n = shape[axis]
         func clamp(_ i: Int?, _ fallback: Int) -> Int {
@@ -111,7 +111,7 @@ extension Tensor {
     /// Joins tensors along an existing axis; other dimensions must match.
     public static func concat(_ tensors: [Tensor], axis: Int = 0) throws -> Tensor {
         guard let first = tensors.first else { throw TensorError(op: "concat", "needs at least one tensor") }
-        let axis = try normalizeAxis(axis, rank: first.rank, op: "concat")
+        let axis = try normalizeAxis(axis, shape: first.shape, op: "concat")
         for t in tensors where t.rank != first.rank || (0..<first.rank).contains(where: { $0 != axis && t.shape[$0] != first.shape[$0] }) {
             throw TensorError.shapes("concat", first.shape, t.shape, detail: "all dimensions but axis \(axis) must match")
         }
@@ -141,7 +141,7 @@ extension Tensor {
         for t in tensors where t.shape != first.shape {
             throw TensorError.shapes("stack", first.shape, t.shape, detail: "all tensors must have the same shape")
         }
-        let axis = try normalizeAxis(axis, rank: first.rank + 1, op: "stack")
+        let axis = try normalizeAxis(axis, shape: first.shape, rank: first.rank + 1, op: "stack")
         var expanded = first.shape
         expanded.insert(1, at: axis)
         return try concat(tensors.map { try $0.reshaped(expanded) }, axis: axis)

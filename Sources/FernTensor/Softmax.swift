@@ -28,7 +28,7 @@ extension Tensor {
 
     private func alongLastAxis(_ axis: Int, op: String, _ body: (Tensor) throws -> Tensor) throws -> Tensor {
         guard rank >= 1 else { throw TensorError.shapes(op, shape, detail: "needs at least one axis") }
-        let axis = try normalizeAxis(axis, rank: rank, op: op)
+        let axis = try normalizeAxis(axis, shape: shape, op: op)
         if axis == rank - 1 { return try body(self) }
         var order = Array(0..<rank)
         order.swapAt(axis, rank - 1)
@@ -75,10 +75,11 @@ extension Tensor {
         }
         let classes = logits.shape[1]
         if let bad = labels.first(where: { $0 < 0 || $0 >= classes }) {
-            throw TensorError(op: "softmaxCrossEntropy", "label \(bad) is outside 0..<\(classes)")
+            throw TensorError.shapes("softmaxCrossEntropy", logits.shape, detail: "label \(bad) is outside 0..<\(classes)")
         }
         if let classWeights, classWeights.count != classes || classWeights.contains(where: { $0 < 0 || !$0.isFinite }) {
-            throw TensorError(op: "softmaxCrossEntropy", "needs \(classes) finite non-negative class weights, got \(classWeights.count)")
+            throw TensorError.shapes("softmaxCrossEntropy", logits.shape, [classWeights.count],
+                                     detail: "needs \(classes) finite non-negative class weights")
         }
         let weights = labels.map { classWeights?[$0] ?? 1 }
         let totalWeight = weights.reduce(0, +)

@@ -111,8 +111,10 @@ func stridesOf(_ shape: [Int]) -> [Int] {
 }
 
 /// Resolves a possibly negative axis against a rank.
-func normalizeAxis(_ axis: Int, rank: Int, op: String) throws -> Int {
+/// `rank` differs from the shape's only for ops that add an axis (stack).
+func normalizeAxis(_ axis: Int, shape: [Int], rank: Int? = nil, op: String) throws -> Int {
+    let rank = rank ?? shape.count
     let resolved = axis < 0 ? axis + rank : axis
-    guard resolved >= 0 && resolved < rank else { throw TensorError.axis(op, axis, rank: rank) }
+    guard resolved >= 0 && resolved < rank else { throw TensorError.axis(op, axis, shape: shape, rank: rank) }
     return resolved
 }

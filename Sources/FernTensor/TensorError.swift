@@ -16,8 +16,8 @@ public struct TensorError: Error, CustomStringConvertible, Equatable {
         return TensorError(op: op, "\(detail) (shapes \(list))")
     }
 
-    static func axis(_ op: String, _ axis: Int, rank: Int) -> TensorError {
-        TensorError(op: op, "axis \(axis) is out of range for a tensor of rank \(rank)")
+    static func axis(_ op: String, _ axis: Int, shape: [Int], rank: Int) -> TensorError {
+        TensorError(op: op, "axis \(axis) is out of range for rank \(rank) (shape \(describeShape(shape)))")
     }
 }
 
