@@ -10,8 +10,8 @@ enum BLAS {
                      beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
         guard m > 0 && n > 0 else { return }
         if k == 0 {
-            // BLAS leaves C untouched for k = 0; beta still applies.
-            for i in 0..<m { for j in 0..<n { c[i * ldc + j] *= beta } }
+            // BLAS leaves C untouched for k = 0; beta still applies (and 0 means overwrite).
+            for i in 0..<m { for j in 0..<n { c[i * ldc + j] = beta == 0 ? 0 : c[i * ldc + j] * beta } }
             return
         }
         cblas_sgemm(CblasRowMajor,

@@ -41,8 +41,9 @@ private struct Convolution {
 
     func forward(_ x: Tensor, _ w: Tensor) -> Tensor {
         let g = geometry, k = patchSize, pixels = g.outputPixels
-        var out = [Float](repeating: 0, count: g.batch * pixels * outChannels)
-        var columns = [Float](repeating: 0, count: imagesPerChunk * pixels * k)
+        // Every element is written by a GEMM with beta 0, and every column by im2col.
+        var out = uninitializedScalars(g.batch * pixels * outChannels)
+        var columns = uninitializedScalars(imagesPerChunk * pixels * k)
         x.scalars.withUnsafeBufferPointer { px in
             w.scalars.withUnsafeBufferPointer { pw in
                 out.withUnsafeMutableBufferPointer { po in
@@ -65,7 +66,7 @@ private struct Convolution {
         let g = geometry, k = patchSize, pixels = g.outputPixels
         var dx = [Float](repeating: 0, count: wantInput ? x.count : 0)
         var dw = [Float](repeating: 0, count: wantFilter ? w.count : 0)
-        var columns = [Float](repeating: 0, count: imagesPerChunk * pixels * k)
+        var columns = uninitializedScalars(imagesPerChunk * pixels * k)
         x.scalars.withUnsafeBufferPointer { px in
             w.scalars.withUnsafeBufferPointer { pw in
                 dy.scalars.withUnsafeBufferPointer { pdy in

@@ -94,6 +94,11 @@ func formatScalar(_ value: Float) -> String {
     return text
 }
 
+/// A buffer the caller promises to overwrite completely before reading.
+func uninitializedScalars(_ count: Int) -> [Float] {
+    [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+}
+
 /// Number of elements of a shape.
 public func shapeCount(_ shape: [Int]) -> Int {
     shape.reduce(1, *)
