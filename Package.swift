@@ -8,6 +8,8 @@ let package = Package(
     products: [
         .executable(name: "fern", targets: ["fern"]),
         .library(name: "FernTensor", targets: ["FernTensor"]),
+        .library(name: "FernNN", targets: ["FernNN"]),
+        .library(name: "FernData", targets: ["FernData"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -18,11 +20,15 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
         .target(name: "FernTensor", dependencies: ["CBLAS"]),
+        .target(name: "FernNN", dependencies: ["FernTensor"]),
+        .target(name: "FernData", dependencies: ["FernTensor", "CZlib"]),
         .executableTarget(name: "fern", dependencies: [
-            "FernTensor",
+            "FernTensor", "FernNN", "FernData",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "FernTensorTests", dependencies: ["FernTensor"],
                     resources: [.copy("Fixtures")]),
+        .testTarget(name: "FernNNTests", dependencies: ["FernNN", "FernTensor"]),
+        .testTarget(name: "FernDataTests", dependencies: ["FernData", "FernTensor"]),
     ]
 )

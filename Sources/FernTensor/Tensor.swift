@@ -123,3 +123,17 @@ func normalizeAxis(_ axis: Int, shape: [Int], rank: Int? = nil, op: String) thro
     guard resolved >= 0 && resolved < rank else { throw TensorError.axis(op, axis, shape: shape, rank: rank) }
     return resolved
 }
+
+extension Tensor {
+    /// Read access to the row-major scalars without copying.
+    public func withUnsafeScalars<R>(_ body: (UnsafeBufferPointer<Float>) throws -> R) rethrows -> R {
+        try scalars.withUnsafeBufferPointer(body)
+    }
+
+    /// In-place update of the scalars (optimizer steps). The tensor leaves
+    /// the autodiff graph: a changed value has no recorded history.
+    public mutating func withUnsafeMutableScalars<R>(_ body: (UnsafeMutableBufferPointer<Float>) throws -> R) rethrows -> R {
+        node = nil
+        return try scalars.withUnsafeMutableBufferPointer { try body($0) }
+    }
+}

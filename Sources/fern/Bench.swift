@@ -1,4 +1,5 @@
 import ArgumentParser
+import FernNN
 import FernTensor
 
 /// `fern bench`: the figures of BENCHMARKS.md, one JSON object per line.
@@ -22,6 +23,22 @@ struct Bench: ParsableCommand {
                 try convolution(name, batch: 64, side: side, inChannels: inChannels,
                                 outChannels: outChannels, kernel: 5, &generator).printLine()
             }
+        }
+        let models = ModelBenchmarks(time: time)
+        for batch in [64, 128] where wants("seed_cnn_train_b\(batch)_img_s") {
+            try models.training("seed_cnn_train_b\(batch)_img_s", model: Sequential.seedCNN(), batch: batch).printLine()
+        }
+        if wants("seed_cnn_infer_b256_img_s") {
+            try models.inference("seed_cnn_infer_b256_img_s", model: Sequential.seedCNN(), batch: 256).printLine()
+        }
+        if wants("seed_cnn_saliency_b32_img_s") {
+            try models.saliency("seed_cnn_saliency_b32_img_s", model: Sequential.seedCNN(), batch: 32).printLine()
+        }
+        if wants("seed_dnn_train_b64_img_s") {
+            try models.training("seed_dnn_train_b64_img_s", model: Sequential.seedDNN(), batch: 64).printLine()
+        }
+        if wants("seed_dnn_infer_b256_img_s") {
+            try models.inference("seed_dnn_infer_b256_img_s", model: Sequential.seedDNN(), batch: 256).printLine()
         }
     }
 

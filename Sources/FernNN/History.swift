@@ -1,0 +1,16 @@
+/// What happened in each epoch of training.
+public struct History: Codable, Equatable, Sendable {
+    public var loss: [Float] = []
+    public var accuracy: [Float] = []
+    public var validationLoss: [Float] = []
+    public var validationAccuracy: [Float] = []
+    public var learningRate: [Float] = []
+    public var seconds: [Double] = []
+    /// True when training ended early (early stopping or an interruption).
+    public var stoppedEarly = false
+
+    public init() {}
+
+    public var epochs: Int { loss.count }
+    public var bestValidationAccuracy: Float? { validationAccuracy.max() }
+}

@@ -1,0 +1,40 @@
+import FernTensor
+
+/// What a forward pass needs besides the input: the mode, and the random
+/// stream dropout draws from.
+public final class ForwardContext {
+    public let training: Bool
+    public var generator: SeededGenerator
+
+    public init(training: Bool, generator: SeededGenerator = SeededGenerator(seed: 0)) {
+        self.training = training
+        self.generator = generator
+    }
+}
+
+/// A building block of a model. `build` learns the input shape (per example,
+/// without the batch axis), creates parameters and returns the output shape.
+public protocol Layer: AnyObject {
+    var name: String { get set }
+    /// The type name shown in summaries and stored in architecture files ("Conv2D").
+    var kind: String { get }
+    var parameters: [Parameter] { get }
+    var config: LayerConfig { get }
+
+    func build(inputShape: [Int], generator: inout SeededGenerator) throws -> [Int]
+    func forward(_ input: Tensor, context: ForwardContext) throws -> Tensor
+}
+
+extension Layer {
+    public var parameters: [Parameter] { [] }
+
+    /// A configuration with the layer's type and name filled in.
+    func baseConfig() -> LayerConfig { LayerConfig(type: kind, name: name) }
+}
+
+/// Errors of model construction, training and files; the message says what and where.
+public struct ModelError: Error, CustomStringConvertible {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

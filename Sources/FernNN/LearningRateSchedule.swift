@@ -1,0 +1,77 @@
+import Foundation
+
+/// How the learning rate changes from epoch to epoch. `rate(epoch:)` is
+/// asked before each epoch; `observe` hears each epoch's validation loss
+/// (reduce-on-plateau needs it). Codable so a checkpoint resumes it exactly.
+public struct LearningRateSchedule: Codable, Equatable, Sendable {
+    public enum Kind: String, Codable, Sendable { case constant, step, cosine, reduceOnPlateau }
+
+    public var kind: Kind
+    public var initialRate: Float
+    /// step: multiply by `factor` every `every` epochs; plateau: multiply by `factor` after `patience` epochs without improvement.
+    public var factor: Float = 0.1
+    public var every: Int = 10
+    public var patience: Int = 3
+    /// cosine: epochs over which to decay; cosine and plateau: the floor.
+    public var totalEpochs: Int = 1
+    public var minimumRate: Float = 0
+    /// Plateau state.
+    public var best: Float = .infinity
+    public var epochsWithoutImprovement = 0
+    public var current: Float
+
+    public static func constant(_ rate: Float) -> LearningRateSchedule {
+        LearningRateSchedule(kind: .constant, initialRate: rate, current: rate)
+    }
+
+    public static func step(_ rate: Float, every: Int, factor: Float) throws -> LearningRateSchedule {
+        guard every > 0, factor > 0 else { throw ModelError("step schedule needs every > 0 and factor > 0") }
+        var s = LearningRateSchedule(kind: .step, initialRate: rate, current: rate)
+        (s.every, s.factor) = (every, factor)
+        return s
+    }
+
+    public static func cosine(_ rate: Float, totalEpochs: Int, minimumRate: Float = 0) throws -> LearningRateSchedule {
+        guard totalEpochs > 0 else { throw ModelError("cosine schedule needs totalEpochs > 0") }
+        var s = LearningRateSchedule(kind: .cosine, initialRate: rate, current: rate)
+        (s.totalEpochs, s.minimumRate) = (totalEpochs, minimumRate)
+        return s
+    }
+
+    public static func reduceOnPlateau(_ rate: Float, factor: Float = 0.5, patience: Int = 3,
+                                       minimumRate: Float = 1e-6) throws -> LearningRateSchedule {
+        guard factor > 0 && factor < 1, patience >= 0 else {
+            throw ModelError("reduce-on-plateau needs a factor in (0, 1) and patience ≥ 0")
+        }
+        var s = LearningRateSchedule(kind: .reduceOnPlateau, initialRate: rate, current: rate)
+        (s.factor, s.patience, s.minimumRate) = (factor, patience, minimumRate)
+        return s
+    }
+
+    /// The rate for `epoch` (0-based).
+    public func rate(epoch: Int) -> Float {
+        switch kind {
+        case .constant: return initialRate
+        case .step: return initialRate * Foundation.pow(factor, Float(epoch / every))
+        case .cosine:
+            let progress = min(Float(epoch) / Float(totalEpochs), 1)
+            return minimumRate + (initialRate - minimumRate) * 0.5 * (1 + Foundation.cos(Float.pi * progress))
+        case .reduceOnPlateau: return current
+        }
+    }
+
+    /// Records an epoch's monitored loss (plateau detection).
+    public mutating func observe(loss: Float) {
+        guard kind == .reduceOnPlateau, loss.isFinite else { return }
+        if loss < best - 1e-4 * Swift.abs(best) {
+            best = loss
+            epochsWithoutImprovement = 0
+        } else {
+            epochsWithoutImprovement += 1
+            if epochsWithoutImprovement > patience {
+                current = max(current * factor, minimumRate)
+                epochsWithoutImprovement = 0
+            }
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import FernTensor
+
+/// Classification models usually end in softmax; training and saliency want
+/// the scores before it (a stable fused loss, and "class score before
+/// softmax" for saliency). These run the model without that last softmax.
+extension Sequential {
+    /// Whether the model's output is a softmax (so `logits` differs from `forward`).
+    public var endsInSoftmax: Bool {
+        switch layers.last {
+        case let activation as ActivationLayer: activation.activation == .softmax
+        case let dense as DenseLayer: dense.activation == .softmax
+        default: false
+        }
+    }
+
+    /// The model's output before a final softmax (or the output itself).
+    public func logits(_ input: Tensor, context: ForwardContext) throws -> Tensor {
+        guard endsInSoftmax else { return try forward(input, context: context) }
+        let beforeLast = try forward(input, context: context, upTo: layers.count - 2)
+        if let dense = layers.last as? DenseLayer { return try dense.preActivation(beforeLast) }
+        return beforeLast
+    }
+
+    /// Logits for many examples, batched, in inference mode without gradients.
+    public func predictLogits(_ images: Tensor, batchSize: Int = 256) throws -> Tensor {
+        guard batchSize > 0 else { throw ModelError("batch size must be positive") }
+        let count = images.shape.first ?? 0
+        var outputs: [Tensor] = []
+        try GradientMode.withoutGradients {
+            for start in stride(from: 0, to: count, by: batchSize) {
+                let batch = try images.sliced(axis: 0, start: start, end: min(start + batchSize, count))
+                outputs.append(try logits(batch, context: ForwardContext(training: false)))
+            }
+        }
+        if outputs.isEmpty { return try Tensor.zeros([0] + outputShape) }
+        return outputs.count == 1 ? outputs[0] : try Tensor.concat(outputs, axis: 0)
+    }
+
+    /// The most likely class of each example.
+    public func predictClasses(_ images: Tensor, batchSize: Int = 256) throws -> [Int] {
+        try predictLogits(images, batchSize: batchSize).argmax(axis: -1).withUnsafeScalars { $0.map { Int($0) } }
+    }
+
+    /// Mean cross-entropy and accuracy on labelled examples (inference mode).
+    public func evaluate(_ images: Tensor, labels: [Int], batchSize: Int = 256,
+                         classWeights: [Float]? = nil) throws -> (loss: Float, accuracy: Float) {
+        guard images.shape.first == labels.count, !labels.isEmpty else {
+            throw ModelError("evaluate needs one label per image (\(images.shape.first ?? 0) images, \(labels.count) labels)")
+        }
+        let logits = try predictLogits(images, batchSize: batchSize)
+        let loss = try Tensor.softmaxCrossEntropy(logits: logits, labels: labels, classWeights: classWeights).item()
+        return (loss, try accuracy(logits: logits, labels: labels))
+    }
+}
+
+/// Share of rows whose largest logit is at the label.
+func accuracy(logits: Tensor, labels: [Int]) throws -> Float {
+    let predicted = try logits.argmax(axis: -1)
+    let correct = predicted.withUnsafeScalars { p in zip(p, labels).filter { Int($0) == $1 }.count }
+    return Float(correct) / Float(max(labels.count, 1))
+}

@@ -1,0 +1,172 @@
+import FernTensor
+
+/// Updates trainable parameters from their gradients. State (moments) is
+/// kept per parameter name so it survives saving and loading a checkpoint.
+public protocol Optimizer: AnyObject {
+    var learningRate: Float { get set }
+    var config: OptimizerConfig { get }
+    /// Named state tensors, for checkpoints.
+    var state: [String: Tensor] { get set }
+    /// Number of updates made so far.
+    var steps: Int { get set }
+    func update(_ parameters: [Parameter], gradients: [Tensor]) throws
+}
+
+/// The settings of an optimizer, as stored in a checkpoint.
+public struct OptimizerConfig: Codable, Equatable, Sendable {
+    public var type: String
+    public var learningRate: Float
+    public var momentum: Float = 0
+    public var nesterov: Bool = false
+    public var beta1: Float = 0.9
+    public var beta2: Float = 0.999
+    public var epsilon: Float = 1e-7
+    public var weightDecay: Float = 0
+
+    public init(type: String, learningRate: Float) {
+        self.type = type
+        self.learningRate = learningRate
+    }
+
+    /// The optimizer these settings describe.
+    public func make() throws -> Optimizer {
+        switch type {
+        case "sgd": return try SGD(learningRate: learningRate, momentum: momentum, nesterov: nesterov, weightDecay: weightDecay)
+        case "adam": return try Adam(learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon, weightDecay: weightDecay)
+        case "adamw": return try Adam(learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon,
+                                      weightDecay: weightDecay, decoupled: true)
+        default: throw ModelError("unknown optimizer '\(type)' (choose sgd, adam, adamw)")
+        }
+    }
+}
+
+func checkGradients(_ parameters: [Parameter], _ gradients: [Tensor]) throws {
+    guard parameters.count == gradients.count else {
+        throw ModelError("optimizer got \(gradients.count) gradients for \(parameters.count) parameters")
+    }
+    for (p, g) in zip(parameters, gradients) where p.value.shape != g.shape {
+        throw ModelError("gradient of \(p.name) has shape \(describeShape(g.shape)), the parameter \(describeShape(p.value.shape))")
+    }
+}
+
+/// Fetches (creating with zeros) the state tensor `key`.
+func stateTensor(_ state: inout [String: Tensor], _ key: String, like parameter: Parameter) throws -> Tensor {
+    if let existing = state[key], existing.shape == parameter.value.shape { return existing }
+    return try Tensor.zeros(parameter.value.shape)
+}
+
+/// Stochastic gradient descent with momentum (Keras' form: v ← μv − η·g,
+/// w ← w + v; Nesterov: w ← w + μv − η·g). Weight decay adds λw to g (L2).
+public final class SGD: Optimizer {
+    public var learningRate: Float
+    public let momentum: Float
+    public let nesterov: Bool
+    public let weightDecay: Float
+    public var state: [String: Tensor] = [:]
+    public var steps = 0
+
+    public init(learningRate: Float = 0.01, momentum: Float = 0, nesterov: Bool = false, weightDecay: Float = 0) throws {
+        guard learningRate > 0, momentum >= 0, momentum < 1, weightDecay >= 0 else {
+            throw ModelError("SGD needs learning rate > 0, momentum in [0, 1) and weight decay ≥ 0")
+        }
+        self.learningRate = learningRate
+        self.momentum = momentum
+        self.nesterov = nesterov
+        self.weightDecay = weightDecay
+    }
+
+    public var config: OptimizerConfig {
+        var c = OptimizerConfig(type: "sgd", learningRate: learningRate)
+        c.momentum = momentum
+        c.nesterov = nesterov
+        c.weightDecay = weightDecay
+        return c
+    }
+
+    public func update(_ parameters: [Parameter], gradients: [Tensor]) throws {
+        try checkGradients(parameters, gradients)
+        steps += 1
+        let (lr, mu, wd, nesterov) = (learningRate, momentum, weightDecay, self.nesterov)
+        for (p, g) in zip(parameters, gradients) {
+            var velocity = try stateTensor(&state, "velocity/\(p.name)", like: p)
+            g.withUnsafeScalars { g in
+                velocity.withUnsafeMutableScalars { v in
+                    p.value.withUnsafeMutableScalars { w in
+                        for i in 0..<w.count {
+                            let grad = g[i] + wd * w[i]
+                            v[i] = mu * v[i] - lr * grad
+                            w[i] += nesterov ? mu * v[i] - lr * grad : v[i]
+                        }
+                    }
+                }
+            }
+            if mu > 0 { state["velocity/\(p.name)"] = velocity }
+        }
+    }
+}
+
+/// Adam (Kingma & Ba) with bias correction. `weightDecay` is L2 added to the
+/// gradient, or with `decoupled` (AdamW) a direct shrink w ← w − η·λ·w.
+public final class Adam: Optimizer {
+    public var learningRate: Float
+    public let beta1: Float, beta2: Float, epsilon: Float
+    public let weightDecay: Float
+    public let decoupled: Bool
+    public var state: [String: Tensor] = [:]
+    public var steps = 0
+
+    public init(learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-7,
+                weightDecay: Float = 0, decoupled: Bool = false) throws {
+        guard learningRate > 0, (0..<1).contains(beta1), (0..<1).contains(beta2), epsilon > 0, weightDecay >= 0 else {
+            throw ModelError("Adam needs learning rate > 0, betas in [0, 1), epsilon > 0 and weight decay ≥ 0")
+        }
+        self.learningRate = learningRate
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        self.weightDecay = weightDecay
+        self.decoupled = decoupled
+    }
+
+    public var config: OptimizerConfig {
+        var c = OptimizerConfig(type: decoupled ? "adamw" : "adam", learningRate: learningRate)
+        c.beta1 = beta1
+        c.beta2 = beta2
+        c.epsilon = epsilon
+        c.weightDecay = weightDecay
+        return c
+    }
+
+    public func update(_ parameters: [Parameter], gradients: [Tensor]) throws {
+        try checkGradients(parameters, gradients)
+        steps += 1
+        let t = Float(steps)
+        let (lr, b1, b2, eps) = (learningRate, beta1, beta2, epsilon)
+        let correction1 = 1 - Foundation.pow(b1, t), correction2 = 1 - Foundation.pow(b2, t)
+        let coupledDecay = decoupled ? 0 : weightDecay
+        let shrink = decoupled ? 1 - lr * weightDecay : 1
+        for (p, g) in zip(parameters, gradients) {
+            var m = try stateTensor(&state, "m/\(p.name)", like: p)
+            var v = try stateTensor(&state, "v/\(p.name)", like: p)
+            g.withUnsafeScalars { g in
+                m.withUnsafeMutableScalars { m in
+                    v.withUnsafeMutableScalars { v in
+                        p.value.withUnsafeMutableScalars { w in
+                            for i in 0..<w.count {
+                                let grad = g[i] + coupledDecay * w[i]
+                                m[i] = b1 * m[i] + (1 - b1) * grad
+                                v[i] = b2 * v[i] + (1 - b2) * grad * grad
+                                let mHat = m[i] / correction1, vHat = v[i] / correction2
+                                w[i] = w[i] * shrink - lr * mHat / (vHat.squareRoot() + eps)
+                            }
+                        }
+                    }
+                }
+            }
+            state["m/\(p.name)"] = m
+            state["v/\(p.name)"] = v
+        }
+    }
+}
+
+import Foundation

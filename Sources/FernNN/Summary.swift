@@ -1,0 +1,34 @@
+/// A Keras-like `model.summary()` table: layer, output shape, parameters.
+extension Sequential {
+    public var summary: String {
+        var rows: [(String, String, String)] = [("Layer (type)", "Output shape", "Param #")]
+        for (layer, shape) in zip(layers, outputShapes) {
+            let count = layer.parameters.reduce(0) { $0 + $1.count }
+            rows.append(("\(layer.name) (\(layer.kind))", "(None, " + shape.map(String.init).joined(separator: ", ") + ")",
+                         grouped(count)))
+        }
+        let widths = (0..<3).map { column in rows.map { [$0.0, $0.1, $0.2][column].count }.max() ?? 0 }
+        func line(_ row: (String, String, String)) -> String {
+            row.0.padding(toLength: widths[0] + 2, withPad: " ", startingAt: 0)
+                + row.1.padding(toLength: widths[1] + 2, withPad: " ", startingAt: 0)
+                + String(repeating: " ", count: widths[2] - row.2.count) + row.2
+        }
+        let rule = String(repeating: "─", count: widths.reduce(4, +))
+        var text = [rule, line(rows[0]), rule] + rows.dropFirst().map(line) + [rule]
+        text.append("Total params: \(grouped(trainableCount + nonTrainableCount))")
+        text.append("Trainable params: \(grouped(trainableCount))")
+        text.append("Non-trainable params: \(grouped(nonTrainableCount))")
+        return text.joined(separator: "\n")
+    }
+}
+
+/// 2207893 → "2,207,893".
+func grouped(_ n: Int) -> String {
+    let digits = String(n.magnitude)
+    var out = ""
+    for (i, ch) in digits.enumerated() {
+        if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+        out.append(ch)
+    }
+    return (n < 0 ? "-" : "") + out
+}

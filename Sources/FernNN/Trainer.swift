@@ -1,0 +1,137 @@
+import FernTensor
+import Foundation
+
+/// Mini-batch training of a classifier with validation each epoch, early
+/// stopping, best-weight keeping, checkpoints and resumption.
+public final class Trainer {
+    public let model: Sequential
+    public let optimizer: Optimizer
+    public var schedule: LearningRateSchedule
+    public var options: TrainingOptions
+    public var progress: ProgressReporter
+    /// Polled between batches; returning true ends training cleanly (Ctrl-C).
+    public var shouldStop: () -> Bool = { false }
+
+    public internal(set) var history = History()
+    public internal(set) var epochsDone = 0
+    /// Best monitored value so far and the weights that reached it.
+    public internal(set) var bestScore: Float?
+    var bestWeights: [String: Tensor]?
+    var epochsSinceBest = 0
+
+    public init(model: Sequential, optimizer: Optimizer, schedule: LearningRateSchedule? = nil,
+                options: TrainingOptions = TrainingOptions(), progress: ProgressReporter = .automatic()) {
+        self.model = model
+        self.optimizer = optimizer
+        self.schedule = schedule ?? .constant(optimizer.learningRate)
+        self.options = options
+        self.progress = progress
+    }
+
+    /// Trains until `options.epochs` epochs are done in total (a resumed
+    /// trainer continues where its checkpoint left off).
+    @discardableResult
+    public func fit(images: Tensor, labels: [Int], validation: (images: Tensor, labels: [Int])? = nil) throws -> History {
+        try options.validate()
+        let count = images.shape.first ?? 0
+        guard count == labels.count, count > 0 else {
+            throw ModelError("fit needs one label per image (\(count) images, \(labels.count) labels)")
+        }
+        let classes = model.outputShape.last ?? 0
+        if let bad = labels.first(where: { $0 < 0 || $0 >= classes }) {
+            throw ModelError("label \(bad) is outside the model's \(classes) classes")
+        }
+        let batches = (count + options.batchSize - 1) / options.batchSize
+        history.stoppedEarly = false
+
+        while epochsDone < options.epochs {
+            let epoch = epochsDone
+            let rate = schedule.rate(epoch: epoch)
+            optimizer.learningRate = rate
+            progress.beginEpoch()
+            let started = DispatchTime.now().uptimeNanoseconds
+
+            var order = Array(0..<count)
+            var shuffler = epochGenerator(seed: options.seed, epoch: epoch, stream: 1)
+            order.shuffle(using: &shuffler)
+            let context = ForwardContext(training: true, generator: epochGenerator(seed: options.seed, epoch: epoch, stream: 2))
+            var augmenter = epochGenerator(seed: options.seed, epoch: epoch, stream: 3)
+
+            var lossSum = 0.0, correct = 0, seen = 0
+            for b in 0..<batches {
+                if shouldStop() {
+                    history.stoppedEarly = true
+                    progress.endEpoch("Interrupted in epoch \(epoch + 1) at batch \(b)/\(batches); the model keeps the weights of its last step.")
+                    return history
+                }
+                let rows = Array(order[(b * options.batchSize)..<min((b + 1) * options.batchSize, count)])
+                var batch = try images.gatherRows(rows)
+                if let augment = options.augment { batch = try augment(batch, &augmenter) }
+                let batchLabels = rows.map { labels[$0] }
+                let (loss, hits) = try step(batch, labels: batchLabels, context: context)
+                guard loss.isFinite else {
+                    throw ModelError("training stopped: the loss became \(loss) in epoch \(epoch + 1), batch \(b + 1); "
+                                     + "try a lower learning rate or check the inputs for NaN")
+                }
+                lossSum += Double(loss) * Double(rows.count)
+                correct += hits
+                seen += rows.count
+                progress.batch(epoch: epoch + 1, of: options.epochs, batch: b + 1, of: batches,
+                               loss: Float(lossSum / Double(seen)), accuracy: Float(correct) / Float(seen), images: seen)
+            }
+
+            history.loss.append(Float(lossSum / Double(seen)))
+            history.accuracy.append(Float(correct) / Float(seen))
+            history.learningRate.append(rate)
+            var line = "Epoch \(epoch + 1)/\(options.epochs)  loss \(fmt(history.loss.last!, 4))  acc \(fmt(history.accuracy.last!, 4))"
+            if let validation {
+                let (vLoss, vAcc) = try model.evaluate(validation.images, labels: validation.labels, classWeights: options.classWeights)
+                history.validationLoss.append(vLoss)
+                history.validationAccuracy.append(vAcc)
+                line += "  val_loss \(fmt(vLoss, 4))  val_acc \(fmt(vAcc, 4))"
+                schedule.observe(loss: vLoss)
+                noteValidation(score: options.monitor == .validationAccuracy ? vAcc : -vLoss)
+            }
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+            history.seconds.append(seconds)
+            epochsDone += 1
+            progress.endEpoch(line + "  lr \(String(format: "%.2g", Double(rate)))  \(String(format: "%.1f", seconds)) s")
+            if let path = options.checkpointPath { try saveCheckpoint(to: path) }
+            if let patience = options.earlyStoppingPatience, validation != nil, epochsSinceBest > 0, epochsSinceBest >= patience {
+                history.stoppedEarly = true
+                progress.endEpoch("Early stopping: no improvement in \(epochsSinceBest) epochs.")
+                break
+            }
+        }
+        if options.restoreBestWeights, let bestWeights { try model.loadWeights(bestWeights) }
+        return history
+    }
+
+    /// One optimizer step on a batch; returns the batch's loss and how many
+    /// examples it classified correctly. The graph is released before the
+    /// update so weights are changed in place, not copied.
+    public func step(_ batch: Tensor, labels: [Int], context: ForwardContext) throws -> (loss: Float, correct: Int) {
+        let parameters = model.trainableParameters
+        let (loss, hits, grads): (Float, Int, [Tensor]) = try {
+            for p in parameters { p.value = p.value.requiringGrad() }
+            let logits = try model.logits(batch, context: context)
+            let loss = try Tensor.softmaxCrossEntropy(logits: logits, labels: labels, classWeights: options.classWeights)
+            let grads = try gradients(of: loss, wrt: parameters.map(\.value))
+            let hits = Int((try accuracy(logits: logits.detached(), labels: labels) * Float(labels.count)).rounded())
+            return (try loss.item(), hits, grads)
+        }()
+        for p in parameters { p.value = p.value.detached() }
+        if loss.isFinite { try optimizer.update(parameters, gradients: grads) }
+        return (loss, hits)
+    }
+
+    private func noteValidation(score: Float) {
+        if bestScore.map({ score > $0 }) ?? true {
+            bestScore = score
+            bestWeights = model.weights
+            epochsSinceBest = 0
+        } else {
+            epochsSinceBest += 1
+        }
+    }
+}
