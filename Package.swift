@@ -30,5 +30,6 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "FernNNTests", dependencies: ["FernNN", "FernTensor"]),
         .testTarget(name: "FernDataTests", dependencies: ["FernData", "FernTensor"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["FernNN", "FernData", "FernTensor"]),
     ]
 )

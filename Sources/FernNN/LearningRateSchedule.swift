@@ -16,7 +16,7 @@ public struct LearningRateSchedule: Codable, Equatable, Sendable {
     public var totalEpochs: Int = 1
     public var minimumRate: Float = 0
     /// Plateau state.
-    public var best: Float = .infinity
+    public var best: Float?
     public var epochsWithoutImprovement = 0
     public var current: Float
 
@@ -63,12 +63,12 @@ public struct LearningRateSchedule: Codable, Equatable, Sendable {
     /// Records an epoch's monitored loss (plateau detection).
     public mutating func observe(loss: Float) {
         guard kind == .reduceOnPlateau, loss.isFinite else { return }
-        if loss < best - 1e-4 * Swift.abs(best) {
+        if best.map({ loss < $0 - 1e-4 * Swift.abs($0) }) ?? true {
             best = loss
             epochsWithoutImprovement = 0
         } else {
             epochsWithoutImprovement += 1
-            if epochsWithoutImprovement > patience {
+            if epochsWithoutImprovement >= patience {
                 current = max(current * factor, minimumRate)
                 epochsWithoutImprovement = 0
             }

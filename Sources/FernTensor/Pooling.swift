@@ -16,16 +16,23 @@ extension Tensor {
                     forEachWindowRow(g) { image, oy, ox in
                         let (x, out, winners) = io.value
                         let o = ((image * g.outHeight + oy) * g.outWidth + ox) * g.channels
-                        for ch in 0..<g.channels {
-                            var best = -Float.infinity, bestIndex = -1
-                            for iy in g.rows(oy) {
-                                for ix in g.columns(ox) {
-                                    let i = ((image * g.height + iy) * g.width + ix) * g.channels + ch
-                                    if x[i] > best || bestIndex < 0 || (x[i].isNaN && !best.isNaN) { best = x[i]; bestIndex = i }
+                        let best = out + o, winner = winners + o
+                        // Window pixels outer, channels inner: contiguous, vectorizable runs.
+                        var first = true
+                        for iy in g.rows(oy) {
+                            for ix in g.columns(ox) {
+                                let base = ((image * g.height + iy) * g.width + ix) * g.channels
+                                let src = x + base
+                                if first {
+                                    for ch in 0..<g.channels { best[ch] = src[ch]; winner[ch] = Int32(base + ch) }
+                                    first = false
+                                } else {
+                                    for ch in 0..<g.channels where src[ch] > best[ch] || src[ch].isNaN {
+                                        best[ch] = src[ch]
+                                        winner[ch] = Int32(base + ch)
+                                    }
                                 }
                             }
-                            out[o + ch] = best
-                            winners[o + ch] = Int32(bestIndex)
                         }
                     }
                 }

@@ -1,0 +1,88 @@
+import FernTensor
+
+/// Random label-preserving changes to training images: mirror, shift,
+/// small rotation and zoom, each image drawing its own.
+///
+/// All options off (the default) leaves images exactly as they are.
+public struct Augmentation: Sendable, Equatable {
+    /// What fills pixels that a transform brings in from outside the image.
+    public enum Padding: Sendable, Equatable {
+        /// Black (0).
+        case zeros
+        /// The nearest edge pixel, so no artificial border appears.
+        case edge
+    }
+
+    /// Mirror left-right with probability 1/2.
+    public var horizontalFlip: Bool
+    /// Largest shift in pixels along each axis (a random crop of the padded image).
+    public var maxShift: Int
+    /// Largest rotation either way, in degrees.
+    public var maxRotationDegrees: Float
+    /// Largest relative change of size: 0.1 scales by a factor in [0.9, 1.1].
+    public var maxZoom: Float
+    public var padding: Padding
+
+    public init(horizontalFlip: Bool = false, maxShift: Int = 0, maxRotationDegrees: Float = 0,
+                maxZoom: Float = 0, padding: Padding = .edge) {
+        self.horizontalFlip = horizontalFlip
+        self.maxShift = maxShift
+        self.maxRotationDegrees = maxRotationDegrees
+        self.maxZoom = maxZoom
+        self.padding = padding
+    }
+
+    /// Whether `apply` returns its input unchanged.
+    public var isIdentity: Bool {
+        !horizontalFlip && maxShift == 0 && maxRotationDegrees == 0 && maxZoom == 0
+    }
+
+    /// A randomly transformed copy of an NHWC batch `[B, H, W, C]`; each
+    /// image gets its own transform, applied to all its channels. One number
+    /// is drawn from `generator` and every image's transform is derived from
+    /// it and the image's index, so the result is the same however the work
+    /// is split across cores.
+    public func apply(_ images: Tensor, using generator: inout SeededGenerator) throws -> Tensor {
+        try validate(images)
+        guard !isIdentity else { return images }
+        let batchSeed = generator.next()
+        let (batch, height, width, channels) = (images.shape[0], images.shape[1], images.shape[2], images.shape[3])
+        let imageSize = height * width * channels
+        var output = [Float](repeating: 0, count: images.count)
+        images.scalars.withUnsafeBufferPointer { source in
+            output.withUnsafeMutableBufferPointer { destination in
+                Parallel.forEachChunk(batch, cost: imageSize * 8) { range in
+                    for index in range {
+                        var rng = SeededGenerator(seed: batchSeed, stream: index)
+                        let transform = randomTransform(using: &rng)
+                        let offset = index * imageSize
+                        transform.warp(source.baseAddress! + offset, into: destination.baseAddress! + offset,
+                                       height: height, width: width, channels: channels, padding: padding)
+                    }
+                }
+            }
+        }
+        return try Tensor(shape: images.shape, scalars: output)
+    }
+
+    private func randomTransform(using rng: inout SeededGenerator) -> ImageTransform {
+        let flip = horizontalFlip && rng.chance(0.5)
+        let shiftX = maxShift > 0 ? Int.random(in: -maxShift...maxShift, using: &rng) : 0
+        let shiftY = maxShift > 0 ? Int.random(in: -maxShift...maxShift, using: &rng) : 0
+        let degrees = maxRotationDegrees > 0 ? rng.uniform(-maxRotationDegrees, maxRotationDegrees) : 0
+        let zoom = maxZoom > 0 ? rng.uniform(1 - maxZoom, 1 + maxZoom) : 1
+        return ImageTransform(flip: flip, shiftX: shiftX, shiftY: shiftY, degrees: degrees, zoom: zoom)
+    }
+
+    private func validate(_ images: Tensor) throws {
+        func fail(_ message: String) -> DataError { DataError("augment: \(message)") }
+        guard images.rank == 4 else {
+            throw fail("expected a batch of images [batch, height, width, channels], got shape \(describeShape(images.shape))")
+        }
+        guard maxShift >= 0 else { throw fail("maxShift must not be negative, got \(maxShift)") }
+        guard maxRotationDegrees >= 0 && maxRotationDegrees <= 180 else {
+            throw fail("maxRotationDegrees must be in 0...180, got \(maxRotationDegrees)")
+        }
+        guard maxZoom >= 0 && maxZoom < 1 else { throw fail("maxZoom must be in [0, 1), got \(maxZoom)") }
+    }
+}

@@ -1,0 +1,114 @@
+import ArgumentParser
+import FernData
+import FernNN
+import FernTensor
+import Foundation
+
+/// `fern train`: trains a reference model on FER2013 or the synthetic faces,
+/// with a checkpoint after every epoch so a long run can be resumed.
+struct Train: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Train the assignment's CNN or DNN on a FER2013 CSV or the synthetic faces.")
+
+    @Option(help: "seed-cnn or seed-dnn.")
+    var model = "seed-cnn"
+
+    @Option(help: "A train.csv(.gz) in the assignment's format, or 'synthetic'.")
+    var data = "synthetic"
+
+    @Option(help: "Number of synthetic faces (with --data synthetic).")
+    var syntheticCount = 6000
+
+    @Option(help: "Total epochs (a resumed run continues up to this number).")
+    var epochs = 30
+
+    @Option(help: "Mini-batch size.")
+    var batch = 64
+
+    @Option(help: "Adam learning rate.")
+    var learningRate: Float = 1e-3
+
+    @Option(help: "Share of each class held out for validation.")
+    var validation = 0.1
+
+    @Option(help: "Seed for the split, initialization, shuffling, dropout and augmentation.")
+    var seed: UInt64 = 1
+
+    @Flag(inversion: .prefixedNo, help: "Weight the loss by balanced class weights.")
+    var classWeights = true
+
+    @Option(help: "Stop after this many epochs without a better validation accuracy.")
+    var patience: Int?
+
+    @Option(help: "Checkpoint file written after every epoch.")
+    var checkpoint: String?
+
+    @Flag(help: "Continue from --checkpoint instead of starting over.")
+    var resume = false
+
+    @Option(help: "Where to save the trained model (NAME.safetensors + NAME.json).")
+    var output: String?
+
+    func run() throws {
+        let started = Date()
+        let source = try loadData()
+        let (train, held) = try source.stratifiedSplit(validationFraction: validation, seed: seed)
+        print("data: \(source.count) images, training on \(train.count), validating on \(held.count)")
+        let weights = classWeights ? train.classWeights() : nil
+
+        let trainer: Trainer
+        if resume {
+            guard let checkpoint else { throw ValidationError("--resume needs --checkpoint") }
+            trainer = try Trainer.resume(from: checkpoint)
+            trainer.options.epochs = epochs
+            print("resumed \(checkpoint) after epoch \(trainer.epochsDone)")
+        } else {
+            let network: Sequential
+            switch model {
+            case "seed-cnn": network = try .seedCNN(classes: source.classNames.count, seed: seed)
+            case "seed-dnn": network = try .seedDNN(classes: source.classNames.count, seed: seed)
+            default: throw ValidationError("unknown model '\(model)' (choose seed-cnn or seed-dnn)")
+            }
+            var options = TrainingOptions()
+            options.epochs = epochs
+            options.batchSize = batch
+            options.seed = seed
+            options.classWeights = weights
+            options.earlyStoppingPatience = patience
+            options.checkpointPath = checkpoint
+            trainer = Trainer(model: network, optimizer: try Adam(learningRate: learningRate), options: options)
+            print(network.summary)
+        }
+        let history = try trainer.fit(images: train.images, labels: train.labels,
+                                      validation: (held.images, held.labels))
+        let predicted = try trainer.model.predictClasses(held.images)
+        print(recallTable(predicted: predicted, labels: held.labels, names: source.classNames))
+        let accuracy = zip(predicted, held.labels).filter { $0 == $1 }.count
+        print(String(format: "validation accuracy %.4f (%d/%d) after %d epochs; best epoch %.4f; wall time %.0f s",
+                     Double(accuracy) / Double(max(held.count, 1)), accuracy, held.count, history.epochs,
+                     Double(history.bestValidationAccuracy ?? 0), Date().timeIntervalSince(started)))
+        if let output {
+            try trainer.model.save(to: output)
+            print("saved \(output).safetensors and \(output).json")
+        }
+    }
+
+    /// Pixels scaled to [0, 1], as the assignment's Keras code did.
+    private func loadData() throws -> Dataset {
+        let raw = data == "synthetic" ? try Dataset.syntheticFaces(count: syntheticCount, seed: seed)
+                                      : try Dataset.loadFER(path: data)
+        return try Normalization.scaled(by: 1.0 / 255).apply(to: raw)
+    }
+}
+
+/// Per-class recall and support, like the diagonal of a row-normalized confusion matrix.
+func recallTable(predicted: [Int], labels: [Int], names: [String]) -> String {
+    var lines = ["class      recall  support"]
+    for (c, name) in names.enumerated() {
+        let support = labels.filter { $0 == c }.count
+        let hits = zip(predicted, labels).filter { $1 == c && $0 == c }.count
+        lines.append(name.padding(toLength: 10, withPad: " ", startingAt: 0)
+                     + String(format: " %6.3f  %7d", support > 0 ? Double(hits) / Double(support) : 0, support))
+    }
+    return lines.joined(separator: "\n")
+}

@@ -1,0 +1,170 @@
+import Foundation
+import Testing
+@testable import FernNN
+import FernTensor
+
+/// What a forward pass computes: feature maps, training versus inference,
+/// logits before the softmax, batched prediction and evaluation.
+@Suite struct ForwardTests {
+    /// 8×8 grey images → conv → pool → batch norm → dropout → dense softmax.
+    private func smallCNN(seed: UInt64 = 1) throws -> Sequential {
+        try Sequential([Conv2DLayer(filters: 4, kernelSize: (3, 3), padding: .same, activation: .relu),
+                        PoolingLayer(.max), BatchNormLayer(), DropoutLayer(rate: 0.5), FlattenLayer(),
+                        DenseLayer(units: 3, activation: .softmax)],
+                       inputShape: [8, 8, 1], seed: seed)
+    }
+
+    private func images(_ count: Int, seed: UInt64 = 9) throws -> Tensor {
+        var generator = SeededGenerator(seed: seed)
+        return try Tensor.randomUniform([count, 8, 8, 1], using: &generator)
+    }
+
+    @Test func forwardUpToALayerReturnsItsFeatureMaps() throws {
+        let model = try smallCNN()
+        let x = try images(5)
+        let inference = ForwardContext(training: false)
+        #expect(try model.forward(x, context: inference, upTo: 0).shape == [5, 8, 8, 4])
+        #expect(try model.forward(x, context: inference, upTo: 1).shape == [5, 4, 4, 4])
+        #expect(try model.forward(x, context: inference, upTo: 4).shape == [5, 64])
+        // Conv with ReLU: no feature value is negative.
+        #expect(try model.forward(x, context: inference, upTo: 0).scalars.allSatisfy { $0 >= 0 })
+    }
+
+    @Test func collectReceivesEveryLayersOutputInOrder() throws {
+        let model = try smallCNN()
+        let x = try images(3)
+        var seen: [(Int, [Int])] = []
+        let output = try model.forward(x, context: ForwardContext(training: false)) { index, t in seen.append((index, t.shape)) }
+        #expect(seen.map(\.0) == Array(0..<6))
+        #expect(seen.map(\.1) == model.outputShapes.map { [3] + $0 })
+        #expect(output.shape == [3, 3])
+    }
+
+    @Test func dropoutActsOnlyInTraining() throws {
+        let model = try Sequential([DropoutLayer(rate: 0.5)], inputShape: [1000])
+        let ones = try Tensor.ones([1, 1000])
+        let a = try model.forward(ones, context: ForwardContext(training: false, generator: SeededGenerator(seed: 1)))
+        let b = try model.forward(ones, context: ForwardContext(training: false, generator: SeededGenerator(seed: 2)))
+        #expect(a.scalars == ones.scalars && b.scalars == ones.scalars)
+
+        let trained = try model.forward(ones, context: ForwardContext(training: true, generator: SeededGenerator(seed: 1)))
+        // Inverted dropout at rate 0.5: each value becomes 0 or 1/(1 − 0.5) = 2; about half survive.
+        #expect(trained.scalars.allSatisfy { $0 == 0 || $0 == 2 })
+        let survivors = trained.scalars.filter { $0 == 2 }.count
+        #expect((400...600).contains(survivors))
+        let other = try model.forward(ones, context: ForwardContext(training: true, generator: SeededGenerator(seed: 2)))
+        #expect(other.scalars != trained.scalars)
+    }
+
+    @Test func inferenceOutputIsDeterministic() throws {
+        let model = try smallCNN()
+        let x = try images(4)
+        let first = try model.predict(x)
+        let second = try model.forward(x, context: ForwardContext(training: false, generator: SeededGenerator(seed: 77)))
+        #expect(first.scalars == second.scalars)
+    }
+
+    @Test func batchNormRunningStatisticsMoveOnlyInTraining() throws {
+        let model = try Sequential([BatchNormLayer(momentum: 0.99)], inputShape: [2])
+        let layer = try #require(model.layers[0] as? BatchNormLayer)
+        let x = try tensor([2, 2], [1, 2,
+                                    3, 6])
+        _ = try model.forward(x, context: ForwardContext(training: false))
+        #expect(layer.runningMean?.value.scalars == [0, 0])
+        #expect(layer.runningVariance?.value.scalars == [1, 1])
+
+        let y = try model.forward(x, context: ForwardContext(training: true))
+        // Batch mean [2, 4], biased variance [1, 4];
+        // running mean = 0.99·0 + 0.01·[2, 4], running variance = 0.99·1 + 0.01·[1, 4].
+        expectClose(layer.runningMean?.value.scalars ?? [], [0.02, 0.04])
+        expectClose(layer.runningVariance?.value.scalars ?? [], [1.0, 1.03])
+        // Training output uses the batch statistics: (x − μ)/√(σ² + 0.001).
+        expectClose(y.scalars, [-1 / 1.001.squareRoot(), -2 / 4.001.squareRoot(), 1 / 1.001.squareRoot(), 2 / 4.001.squareRoot()],
+                    tolerance: 1e-5)
+
+        let inference = try model.forward(x, context: ForwardContext(training: false))
+        expectClose(layer.runningMean?.value.scalars ?? [], [0.02, 0.04])
+        // Inference uses the running statistics: (1 − 0.02)/√(1 + 0.001) for the first value.
+        expectClose(inference.scalars[0], 0.98 / 1.001.squareRoot(), tolerance: 1e-5)
+    }
+
+    @Test func softmaxOfLogitsIsTheModelsOutput() throws {
+        for model in [try smallCNN(),
+                      try Sequential([FlattenLayer(), DenseLayer(units: 3), ActivationLayer(.softmax)], inputShape: [8, 8, 1])] {
+            #expect(model.endsInSoftmax)
+            let x = try images(4)
+            let inference = ForwardContext(training: false)
+            let logits = try model.logits(x, context: inference)
+            let probabilities = try model.forward(x, context: inference)
+            #expect(logits.shape == [4, 3])
+            expectClose(try logits.softmax().scalars, probabilities.scalars.map(Double.init))
+            #expect(logits.scalars != probabilities.scalars)
+            #expect(probabilities.scalars.allSatisfy { $0 > 0 && $0 < 1 })
+        }
+    }
+
+    @Test func logitsOfAModelWithoutSoftmaxAreItsOutput() throws {
+        let model = try Sequential([DenseLayer(units: 3, activation: .tanh)], inputShape: [2])
+        #expect(!model.endsInSoftmax)
+        let x = try tensor([1, 2], [0.5, -1])
+        let context = ForwardContext(training: false)
+        #expect(try model.logits(x, context: context).scalars == model.forward(x, context: context).scalars)
+    }
+
+    @Test func predictingInSmallBatchesMatchesOneBigBatch() throws {
+        let model = try smallCNN()
+        let x = try images(10)
+        let whole = try model.predict(x, batchSize: 256)
+        let pieces = try model.predict(x, batchSize: 3)
+        #expect(whole.shape == [10, 3] && pieces.shape == [10, 3])
+        expectClose(pieces.scalars, whole.scalars.map(Double.init), tolerance: 1e-6)
+        expectError(containing: ["batch size must be positive"]) { _ = try model.predict(x, batchSize: 0) }
+    }
+
+    @Test func predictClassesIsTheArgmaxOfThePredictions() throws {
+        let model = try smallCNN(seed: 5)
+        let x = try images(12)
+        let p = try model.predict(x)
+        let argmax = (0..<12).map { row in (0..<3).max { p.scalars[row * 3 + $0] < p.scalars[row * 3 + $1] }! }
+        #expect(try model.predictClasses(x, batchSize: 5) == argmax)
+    }
+
+    /// A dense softmax layer with weights set by hand:
+    /// W = [[1, 0, −1], [0, 1, 0]], b = [0, 0, 0.5].
+    private func handMadeClassifier() throws -> Sequential {
+        let model = try Sequential([DenseLayer(units: 3, activation: .softmax)], inputShape: [2])
+        try model.loadWeights(["dense.weight": tensor([2, 3], [1, 0, -1,
+                                                               0, 1, 0]),
+                               "dense.bias": tensor([3], [0, 0, 0.5])])
+        return model
+    }
+
+    @Test func evaluateComputesMeanCrossEntropyAndAccuracy() throws {
+        let model = try handMadeClassifier()
+        let x = try tensor([3, 2], [1, 0,
+                                    0, 2,
+                                    1, 0.5])
+        // Logits x·W + b: [1, 0, −0.5], [0, 2, 0.5], [1, 0.5, −0.5]; labels 0, 1, 2.
+        func minusLogP(_ z: [Double], _ label: Int) -> Double { -(z[label] - Foundation.log(z.map(Foundation.exp).reduce(0, +))) }
+        let l0 = minusLogP([1, 0, -0.5], 0), l1 = minusLogP([0, 2, 0.5], 1), l2 = minusLogP([1, 0.5, -0.5], 2)
+        let (loss, accuracy) = try model.evaluate(x, labels: [0, 1, 2])
+        expectClose(loss, (l0 + l1 + l2) / 3, tolerance: 1e-6)
+        // Predicted classes 0, 1, 0: two of three right.
+        expectClose(accuracy, 2.0 / 3.0)
+
+        // Class weights [1, 2, 3]: Σ w_label·(−log p) / Σ w_label.
+        let (weighted, _) = try model.evaluate(x, labels: [0, 1, 2], batchSize: 2, classWeights: [1, 2, 3])
+        expectClose(weighted, (1 * l0 + 2 * l1 + 3 * l2) / (1 + 2 + 3), tolerance: 1e-6)
+        // Two examples of class 1 with weight 2 and one of class 0 with weight 1: weights need not sum to the count.
+        let (repeated, _) = try model.evaluate(x, labels: [1, 1, 0], classWeights: [1, 2, 3])
+        let r0 = minusLogP([1, 0, -0.5], 1), r1 = minusLogP([0, 2, 0.5], 1), r2 = minusLogP([1, 0.5, -0.5], 0)
+        expectClose(repeated, (2 * r0 + 2 * r1 + 1 * r2) / 5, tolerance: 1e-6)
+    }
+
+    @Test func evaluateRejectsMismatchedLabels() throws {
+        let model = try handMadeClassifier()
+        expectError(containing: ["one label per image", "2 images", "3 labels"]) {
+            _ = try model.evaluate(Tensor.zeros([2, 2]), labels: [0, 1, 2])
+        }
+    }
+}

@@ -1,0 +1,154 @@
+import Foundation
+import Testing
+@testable import FernNN
+import FernTensor
+
+/// Each optimizer's update rule on a two-element parameter, against values
+/// worked out by hand. Gradients are given directly (no model), so only the
+/// rule is under test.
+@Suite struct OptimizerTests {
+    private func parameter(_ values: [Float]) throws -> Parameter {
+        Parameter(name: "w", value: try tensor([values.count], values))
+    }
+
+    private func step(_ optimizer: Optimizer, _ p: Parameter, gradient: [Float]) throws {
+        try optimizer.update([p], gradients: [tensor([gradient.count], gradient)])
+    }
+
+    // MARK: SGD
+
+    @Test func plainSGDSubtractsLearningRateTimesGradient() throws {
+        let p = try parameter([1, -2])
+        let sgd = try SGD(learningRate: 0.1)
+        try step(sgd, p, gradient: [0.5, -1])
+        // w − η·g = [1 − 0.1·0.5, −2 − 0.1·(−1)]
+        expectClose(p.value.scalars, [0.95, -1.9])
+        #expect(sgd.steps == 1)
+    }
+
+    @Test func sgdMomentumAccumulatesVelocityOverTwoSteps() throws {
+        let p = try parameter([1])
+        let sgd = try SGD(learningRate: 0.1, momentum: 0.9)
+        try step(sgd, p, gradient: [0.5])
+        // v = 0.9·0 − 0.1·0.5 = −0.05;  w = 1 − 0.05 = 0.95
+        expectClose(p.value.scalars, [0.95])
+        try step(sgd, p, gradient: [-0.2])
+        // v = 0.9·(−0.05) − 0.1·(−0.2) = −0.045 + 0.02 = −0.025;  w = 0.95 − 0.025 = 0.925
+        expectClose(p.value.scalars, [0.925])
+        expectClose(sgd.state["velocity/w"]?.scalars ?? [], [-0.025])
+    }
+
+    @Test func nesterovLooksAheadAlongTheVelocity() throws {
+        let p = try parameter([1])
+        let sgd = try SGD(learningRate: 0.1, momentum: 0.9, nesterov: true)
+        try step(sgd, p, gradient: [0.5])
+        // v = −0.05;  w = 1 + 0.9·(−0.05) − 0.1·0.5 = 1 − 0.045 − 0.05 = 0.905
+        expectClose(p.value.scalars, [0.905])
+        try step(sgd, p, gradient: [-0.2])
+        // v = 0.9·(−0.05) + 0.02 = −0.025;  w = 0.905 + 0.9·(−0.025) + 0.02 = 0.905 − 0.0225 + 0.02 = 0.9025
+        expectClose(p.value.scalars, [0.9025])
+    }
+
+    @Test func sgdWeightDecayAddsLambdaTimesWeightToTheGradient() throws {
+        let p = try parameter([2, 1])
+        let sgd = try SGD(learningRate: 0.1, weightDecay: 0.1)
+        try step(sgd, p, gradient: [0.5, 0])
+        // g + λw = [0.5 + 0.1·2, 0 + 0.1·1] = [0.7, 0.1];  w = [2 − 0.07, 1 − 0.01]
+        expectClose(p.value.scalars, [1.93, 0.99])
+    }
+
+    // MARK: Adam
+
+    @Test func adamAppliesBiasCorrectedMomentsOverTwoSteps() throws {
+        let p = try parameter([1, 1])
+        let adam = try Adam(learningRate: 0.1, beta1: 0.9, beta2: 0.999, epsilon: 1e-7)
+        try step(adam, p, gradient: [0.5, 0])
+        // m = 0.1·0.5 = 0.05, v = 0.001·0.25 = 0.00025;  m̂ = 0.05/(1−0.9) = 0.5, v̂ = 0.00025/(1−0.999) = 0.25
+        // w = 1 − 0.1·0.5/(√0.25 + 1e-7); the second element has g = 0, so m = 0 and it stays.
+        expectClose(p.value.scalars, [1 - 0.1 * 0.5 / (0.5 + 1e-7), 1])
+        try step(adam, p, gradient: [-0.2, 0])
+        // m = 0.9·0.05 + 0.1·(−0.2) = 0.025;  v = 0.999·0.00025 + 0.001·0.04 = 0.00028975
+        // m̂ = 0.025/(1 − 0.9²) = 0.025/0.19;  v̂ = 0.00028975/(1 − 0.999²) = 0.00028975/0.001999
+        let w1 = 1 - 0.1 * 0.5 / (0.5 + 1e-7)
+        let mHat = 0.025 / 0.19, vHat = 0.00028975 / 0.001999
+        expectClose(p.value.scalars, [w1 - 0.1 * mHat / (vHat.squareRoot() + 1e-7), 1])
+        #expect(adam.steps == 2)
+    }
+
+    @Test func adamWithL2WeightDecayFeedsTheDecayThroughTheMoments() throws {
+        let p = try parameter([1, 1])
+        let adam = try Adam(learningRate: 0.1, weightDecay: 0.1)
+        try step(adam, p, gradient: [0.5, 0])
+        // g + λw = [0.6, 0.1]. A first Adam step moves each weight by η·g/(|g| + ε/…) ≈ η:
+        // element 0: m̂ = 0.6, v̂ = 0.36 → 1 − 0.1·0.6/(0.6 + 1e-7); element 1: m̂ = 0.1, v̂ = 0.01 → 1 − 0.1·0.1/(0.1 + 1e-7)
+        let a1 = 1 - 0.1 * 0.6 / (0.6 + 1e-7), b1 = 1 - 0.1 * 0.1 / (0.1 + 1e-7)
+        expectClose(p.value.scalars, [a1, b1])
+        try step(adam, p, gradient: [-0.2, 0])
+        // element 0: g = −0.2 + 0.1·a1;  m = 0.9·0.06 + 0.1·g;  v = 0.999·0.00036 + 0.001·g²
+        let ga = -0.2 + 0.1 * a1
+        let ma = 0.9 * 0.06 + 0.1 * ga, va = 0.999 * 0.00036 + 0.001 * ga * ga
+        // element 1: g = 0.1·b1;  m = 0.9·0.01 + 0.1·g;  v = 0.999·0.00001 + 0.001·g²
+        let gb = 0.1 * b1
+        let mb = 0.9 * 0.01 + 0.1 * gb, vb = 0.999 * 0.00001 + 0.001 * gb * gb
+        let a2 = a1 - 0.1 * (ma / 0.19) / ((va / 0.001999).squareRoot() + 1e-7)
+        let b2 = b1 - 0.1 * (mb / 0.19) / ((vb / 0.001999).squareRoot() + 1e-7)
+        expectClose(p.value.scalars, [a2, b2])
+    }
+
+    @Test func adamWShrinksWeightsDirectlyAndKeepsDecayOutOfTheMoments() throws {
+        let p = try parameter([1, 1])
+        let adamW = try Adam(learningRate: 0.1, weightDecay: 0.1, decoupled: true)
+        try step(adamW, p, gradient: [0.5, 0])
+        // w(1 − ηλ) − η·m̂/(√v̂ + ε) with 1 − ηλ = 0.99; element 1 has g = 0 so only the shrink acts.
+        expectClose(p.value.scalars, [0.99 - 0.1 * 0.5 / (0.5 + 1e-7), 0.99])
+        try step(adamW, p, gradient: [-0.2, 0])
+        // Moments as for plain Adam: m̂ = 0.025/0.19, v̂ = 0.00028975/0.001999.
+        let w1 = 0.99 - 0.1 * 0.5 / (0.5 + 1e-7)
+        let mHat = 0.025 / 0.19, vHat = 0.00028975 / 0.001999
+        expectClose(p.value.scalars, [w1 * 0.99 - 0.1 * mHat / (vHat.squareRoot() + 1e-7), 0.99 * 0.99])
+        #expect(adamW.state["m/w"]?.scalars[1] == 0)
+    }
+
+    // MARK: settings and errors
+
+    @Test func badHyperParametersAreRejected() {
+        expectError(containing: ["SGD", "learning rate"]) { _ = try SGD(learningRate: 0) }
+        expectError(containing: ["momentum"]) { _ = try SGD(learningRate: 0.1, momentum: 1) }
+        expectError(containing: ["weight decay"]) { _ = try SGD(learningRate: 0.1, weightDecay: -0.1) }
+        expectError(containing: ["Adam", "learning rate"]) { _ = try Adam(learningRate: -1) }
+        expectError(containing: ["betas"]) { _ = try Adam(beta1: 1) }
+        expectError(containing: ["betas"]) { _ = try Adam(beta2: -0.1) }
+        expectError(containing: ["epsilon"]) { _ = try Adam(epsilon: 0) }
+        expectError(containing: ["weight decay"]) { _ = try Adam(weightDecay: -1, decoupled: true) }
+    }
+
+    @Test func gradientCountMismatchIsRejectedWithoutChangingAnything() throws {
+        let p = try parameter([1, 2])
+        for optimizer: Optimizer in [try SGD(learningRate: 0.1), try Adam()] {
+            expectError(containing: ["0 gradients for 1 parameters"]) { try optimizer.update([p], gradients: []) }
+            #expect(optimizer.steps == 0)
+        }
+        #expect(p.value.scalars == [1, 2])
+    }
+
+    @Test func gradientShapeMismatchNamesTheParameterAndShapes() throws {
+        let p = try parameter([1, 2])
+        for optimizer: Optimizer in [try SGD(learningRate: 0.1, momentum: 0.5), try Adam()] {
+            expectError(containing: ["w", "[3]", "[2]"]) {
+                try optimizer.update([p], gradients: [tensor([3], [1, 1, 1])])
+            }
+        }
+        #expect(p.value.scalars == [1, 2])
+    }
+
+    @Test func configRebuildsAnEquivalentOptimizer() throws {
+        let optimizers: [Optimizer] = [try SGD(learningRate: 0.05, momentum: 0.9, nesterov: true, weightDecay: 0.01),
+                                       try Adam(learningRate: 0.002, beta1: 0.8, beta2: 0.99, epsilon: 1e-6, weightDecay: 0.1),
+                                       try Adam(learningRate: 0.003, weightDecay: 0.2, decoupled: true)]
+        for optimizer in optimizers {
+            #expect(try optimizer.config.make().config == optimizer.config)
+        }
+        #expect(optimizers.map(\.config.type) == ["sgd", "adam", "adamw"])
+        expectError(containing: ["unknown optimizer 'rmsprop'"]) { _ = try OptimizerConfig(type: "rmsprop", learningRate: 0.1).make() }
+    }
+}
