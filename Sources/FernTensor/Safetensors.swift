@@ -56,7 +56,7 @@ public enum Safetensors {
                 throw corrupt("tensor '\(name)' of shape \(describeShape(shape)) has data offsets [\(begin), \(end)] outside the data or of the wrong size")
             }
             var scalars = [Float](repeating: 0, count: shapeCount(shape))
-            scalars.withUnsafeMutableBytes { out in body.copyBytes(to: out, from: begin..<end) }
+            _ = scalars.withUnsafeMutableBytes { out in body.copyBytes(to: out, from: begin..<end) }
             tensors[name] = Tensor(unchecked: shape, scalars)
         }
         return (tensors, metadata)
