@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "FernTensor", targets: ["FernTensor"]),
         .library(name: "FernNN", targets: ["FernNN"]),
         .library(name: "FernData", targets: ["FernData"]),
+        .library(name: "FernPlot", targets: ["FernPlot"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -17,19 +18,23 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CCairo", path: "Sources/CCairo", pkgConfig: "cairo",
+                       providers: [.apt(["libcairo2-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
         .target(name: "FernTensor", dependencies: ["CBLAS"]),
         .target(name: "FernNN", dependencies: ["FernTensor"]),
         .target(name: "FernData", dependencies: ["FernTensor", "CZlib"]),
+        .target(name: "FernPlot", dependencies: ["FernTensor", "CCairo"]),
         .executableTarget(name: "fern", dependencies: [
-            "FernTensor", "FernNN", "FernData",
+            "FernTensor", "FernNN", "FernData", "FernPlot",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "FernTensorTests", dependencies: ["FernTensor"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "FernNNTests", dependencies: ["FernNN", "FernTensor"]),
         .testTarget(name: "FernDataTests", dependencies: ["FernData", "FernTensor"]),
+        .testTarget(name: "FernPlotTests", dependencies: ["FernPlot", "FernTensor", "CCairo"]),
         .testTarget(name: "IntegrationTests", dependencies: ["FernNN", "FernData", "FernTensor"]),
     ]
 )

@@ -80,3 +80,26 @@ public enum GzipFile {
         }
     }
 }
+
+extension GzipFile {
+    /// Writes `bytes` gzip-compressed to `path`, through a temporary file
+    /// renamed into place so a reader never sees half a file.
+    public static func writeCompressed(_ bytes: [UInt8], to path: String, level: Int = 6) throws {
+        let temporary = path + ".\(ProcessInfo.processInfo.processIdentifier).tmp"
+        guard let file = gzopen(temporary, "wb\(min(max(level, 1), 9))") else {
+            throw DataError("cannot write \(path): \(String(cString: strerror(errno)))")
+        }
+        var written = 0
+        while written < bytes.count {
+            let chunk = UInt32(min(bytes.count - written, 1 << 30))
+            let n = bytes.withUnsafeBufferPointer { gzwrite(file, $0.baseAddress! + written, chunk) }
+            guard n > 0 else { break }
+            written += Int(n)
+        }
+        let closed = gzclose(file)
+        guard written == bytes.count, closed == Z_OK, rename(temporary, path) == 0 else {
+            unlink(temporary)
+            throw DataError("cannot write \(path): compression or rename failed")
+        }
+    }
+}

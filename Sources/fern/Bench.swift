@@ -1,4 +1,5 @@
 import ArgumentParser
+import FernData
 import FernNN
 import FernTensor
 
@@ -24,6 +25,7 @@ struct Bench: ParsableCommand {
                                 outChannels: outChannels, kernel: 5, &generator).printLine()
             }
         }
+        if wants("csv_load_train_s") { try DataBenchmarks.csvLoad(time: time).printLine() }
         let models = ModelBenchmarks(time: time)
         for batch in [64, 128] where wants("seed_cnn_train_b\(batch)_img_s") {
             try models.training("seed_cnn_train_b\(batch)_img_s", model: Sequential.seedCNN(), batch: batch).printLine()

@@ -37,6 +37,18 @@ struct Train: ParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Weight the loss by balanced class weights.")
     var classWeights = true
 
+    @Flag(help: "Augment: flip training images horizontally at random.")
+    var flip = false
+
+    @Option(help: "Augment: shift training images by up to this many pixels.")
+    var shift = 0
+
+    @Option(help: "Augment: rotate training images by up to this many degrees.")
+    var rotate: Float = 0
+
+    @Option(help: "Augment: zoom training images by up to this fraction (0.1 = ±10%).")
+    var zoom: Float = 0
+
     @Option(help: "Stop after this many epochs without a better validation accuracy.")
     var patience: Int?
 
@@ -78,6 +90,10 @@ struct Train: ParsableCommand {
             options.checkpointPath = checkpoint
             trainer = Trainer(model: network, optimizer: try Adam(learningRate: learningRate), options: options)
             print(network.summary)
+        }
+        let augmentation = Augmentation(horizontalFlip: flip, maxShift: shift, maxRotationDegrees: rotate, maxZoom: zoom)
+        if !augmentation.isIdentity {
+            trainer.options.augment = { batch, generator in try augmentation.apply(batch, using: &generator) }
         }
         let history = try trainer.fit(images: train.images, labels: train.labels,
                                       validation: (held.images, held.labels))
