@@ -9,7 +9,7 @@ import Testing
 /// network with the same number of parameters cannot.
 @Suite(.serialized) struct SyntheticFacesTrainingTests {
     static func faces() throws -> (train: Dataset, validation: Dataset) {
-        let faces = try Normalization.scaled(by: 1.0 / 255).apply(to: Dataset.syntheticFaces(count: 6000, seed: 11))
+        let faces = try Normalization.scaled(by: 1.0 / 255).apply(to: Dataset.syntheticFaces(count: 8000, seed: 11))
         return try faces.stratifiedSplit(validationFraction: 0.15, seed: 11)
     }
 
