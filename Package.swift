@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "FernNN", targets: ["FernNN"]),
         .library(name: "FernData", targets: ["FernData"]),
         .library(name: "FernPlot", targets: ["FernPlot"]),
+        .library(name: "FernLang", targets: ["FernLang"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -26,6 +27,7 @@ let package = Package(
         .target(name: "FernNN", dependencies: ["FernTensor"]),
         .target(name: "FernData", dependencies: ["FernTensor", "CZlib"]),
         .target(name: "FernPlot", dependencies: ["FernTensor", "CCairo"]),
+        .target(name: "FernLang", dependencies: ["FernTensor", "FernNN", "FernData", "FernPlot"]),
         .executableTarget(name: "fern", dependencies: [
             "FernTensor", "FernNN", "FernData", "FernPlot",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -35,6 +37,7 @@ let package = Package(
         .testTarget(name: "FernNNTests", dependencies: ["FernNN", "FernTensor"]),
         .testTarget(name: "FernDataTests", dependencies: ["FernData", "FernTensor"]),
         .testTarget(name: "FernPlotTests", dependencies: ["FernPlot", "FernTensor", "CCairo"]),
+        .testTarget(name: "FernLangTests", dependencies: ["FernLang", "FernTensor"]),
         .testTarget(name: "IntegrationTests", dependencies: ["FernNN", "FernData", "FernTensor"]),
     ]
 )

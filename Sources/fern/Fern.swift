@@ -8,6 +8,6 @@ struct Fern: ParsableCommand {
         commandName: "fern",
         abstract: "A notebook-like scripting REPL for deep-learning experiments on small images.",
         version: version,
-        subcommands: [Bench.self, Train.self]
+        subcommands: [Bench.self, Train.self, Curves.self]
     )
 }
