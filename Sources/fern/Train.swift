@@ -25,8 +25,11 @@ struct Train: ParsableCommand {
     @Option(help: "Mini-batch size.")
     var batch = 64
 
-    @Option(help: "Adam learning rate.")
-    var learningRate: Float = 1e-3
+    @Option(help: "Adam learning rate (default 0.001; on --resume, restarts the schedule from this rate).")
+    var learningRate: Float?
+
+    @Option(help: "Learning-rate schedule: constant, plateau (halve after 3 epochs without a lower validation loss) or cosine.")
+    var schedule: String?
 
     @Option(help: "Share of each class held out for validation.")
     var validation = 0.1
@@ -73,6 +76,9 @@ struct Train: ParsableCommand {
             guard let checkpoint else { throw ValidationError("--resume needs --checkpoint") }
             trainer = try Trainer.resume(from: checkpoint)
             trainer.options.epochs = epochs
+            if schedule != nil || learningRate != nil {
+                trainer.schedule = try makeSchedule(startingAt: learningRate ?? trainer.optimizer.learningRate)
+            }
             print("resumed \(checkpoint) after epoch \(trainer.epochsDone)")
         } else {
             let network: Sequential
@@ -88,7 +94,9 @@ struct Train: ParsableCommand {
             options.classWeights = weights
             options.earlyStoppingPatience = patience
             options.checkpointPath = checkpoint
-            trainer = Trainer(model: network, optimizer: try Adam(learningRate: learningRate), options: options)
+            let rate = learningRate ?? 1e-3
+            trainer = Trainer(model: network, optimizer: try Adam(learningRate: rate),
+                              schedule: try makeSchedule(startingAt: rate), options: options)
             print(network.summary)
         }
         let augmentation = Augmentation(horizontalFlip: flip, maxShift: shift, maxRotationDegrees: rotate, maxZoom: zoom)
@@ -106,6 +114,15 @@ struct Train: ParsableCommand {
         if let output {
             try trainer.model.save(to: output)
             print("saved \(output).safetensors and \(output).json")
+        }
+    }
+
+    private func makeSchedule(startingAt rate: Float) throws -> LearningRateSchedule {
+        switch schedule ?? "constant" {
+        case "constant": return .constant(rate)
+        case "plateau": return try .reduceOnPlateau(rate, factor: 0.5, patience: 3, minimumRate: 1e-5)
+        case "cosine": return try .cosine(rate, totalEpochs: epochs, minimumRate: rate / 100)
+        case let other: throw ValidationError("unknown schedule '\(other)' (choose constant, plateau or cosine)")
         }
     }
 
