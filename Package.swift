@@ -34,9 +34,10 @@ let package = Package(
         ]),
         .testTarget(name: "FernTensorTests", dependencies: ["FernTensor"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "FernNNTests", dependencies: ["FernNN", "FernTensor"]),
-        .testTarget(name: "FernDataTests", dependencies: ["FernData", "FernTensor"]),
-        .testTarget(name: "FernPlotTests", dependencies: ["FernPlot", "FernTensor", "CCairo"]),
+        .target(name: "FernTestSupport", path: "Tests/FernTestSupport"),
+        .testTarget(name: "FernNNTests", dependencies: ["FernNN", "FernTensor", "FernTestSupport"]),
+        .testTarget(name: "FernDataTests", dependencies: ["FernData", "FernTensor", "FernTestSupport"]),
+        .testTarget(name: "FernPlotTests", dependencies: ["FernPlot", "FernTensor", "CCairo", "FernTestSupport"]),
         .testTarget(name: "FernLangTests", dependencies: ["FernLang", "FernTensor"]),
         .testTarget(name: "IntegrationTests", dependencies: ["FernNN", "FernData", "FernTensor"]),
     ]

@@ -5,10 +5,10 @@ import Testing
 /// A malformed file must fail with a `DataError` naming the file, the line
 /// (the header is line 1) and what is wrong.
 @Suite struct FERCSVErrorTests {
-    let folder: DataTestFolder
+    let folder: TemporaryFolder
 
     init() throws {
-        folder = try DataTestFolder()
+        folder = try TemporaryFolder()
     }
 
     /// Loads `text` and expects exactly the message `"<path>, line <line>: <problem>"`.

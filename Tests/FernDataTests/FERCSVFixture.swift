@@ -1,29 +1,9 @@
 import CZlib
 import Foundation
+@_exported import FernTestSupport
 
-/// A fresh folder under the system's temporary directory, deleted with its
-/// contents when the value goes away (at the end of each test).
-final class DataTestFolder {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("fern-data-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    deinit {
-        try? FileManager.default.removeItem(at: url)
-    }
-
-    func path(_ name: String) -> String {
-        url.appendingPathComponent(name).path
-    }
-
-    /// The names of the files in the folder, sorted.
-    func contents() throws -> [String] {
-        try FileManager.default.contentsOfDirectory(atPath: url.path).sorted()
-    }
-
+/// Writing test input files, plain or gzip-compressed (with zlib directly, independent of the loader under test).
+extension TemporaryFolder {
     /// Writes `bytes` to `name`, gzip-compressed (with zlib) when `gzip` is set.
     @discardableResult
     func write(_ bytes: [UInt8], to name: String, gzip: Bool = false) throws -> String {
@@ -63,7 +43,7 @@ func fixturePixels(row: Int) -> [Int] {
 /// Writes a FER-format CSV whose image `i` has first column `firstColumn[i]`
 /// and the fixture pixels of row `i`, and returns its path.
 @discardableResult
-func generateFERCSV(in folder: DataTestFolder, name: String, header: String = "label,feature",
+func generateFERCSV(in folder: TemporaryFolder, name: String, header: String = "label,feature",
                     firstColumn: [Int], gzip: Bool = false, lineEnding: String = "\n",
                     finalNewline: Bool = true) throws -> String {
     let lines = [header] + firstColumn.enumerated().map { ferRow($0.element, pixels: fixturePixels(row: $0.offset)) }

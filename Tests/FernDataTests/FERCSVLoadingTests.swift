@@ -6,10 +6,10 @@ import Testing
 /// Loading the assignment's CSV format, plain and gzipped, with the
 /// tolerances real files need (CRLF, blank lines, no final newline).
 @Suite struct FERCSVLoadingTests {
-    let folder: DataTestFolder
+    let folder: TemporaryFolder
 
     init() throws {
-        folder = try DataTestFolder()
+        folder = try TemporaryFolder()
     }
 
     /// Checks every pixel of `dataset` against the fixture, image `i` holding fixture row `rows[i]`.

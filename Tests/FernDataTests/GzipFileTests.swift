@@ -5,10 +5,10 @@ import Testing
 /// Whole-file reads that inflate gzip transparently and fail with a message
 /// naming the path.
 @Suite struct GzipFileTests {
-    let folder: DataTestFolder
+    let folder: TemporaryFolder
 
     init() throws {
-        folder = try DataTestFolder()
+        folder = try TemporaryFolder()
     }
 
     private let sample = Array("label,feature\n1,2 3 4\n".utf8) + (0..<5000).map { UInt8($0 % 251) }

@@ -2,23 +2,7 @@ import Foundation
 import Testing
 @testable import FernNN
 import FernTensor
-
-/// A fresh folder under the system's temporary directory, removed when the
-/// value goes away.
-final class TemporaryFolder {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("fern-nn-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(at: url) }
-
-    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
-
-    var contents: [String] { ((try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []).sorted() }
-}
+@_exported import FernTestSupport
 
 func tensor(_ shape: [Int], _ scalars: [Float]) throws -> Tensor {
     try Tensor(shape: shape, scalars: scalars)

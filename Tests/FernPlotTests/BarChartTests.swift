@@ -4,11 +4,11 @@ import Testing
 
 /// Bar charts: bars in the palette color where their values put them, value labels, errors.
 @Suite struct BarChartTests {
-    let folder: PlotTestFolder
+    let folder: TemporaryFolder
     let barColor = Pixel(Color.palette(0))
 
     init() throws {
-        folder = try PlotTestFolder()
+        folder = try TemporaryFolder()
     }
 
     func render(_ chart: BarChart, name: String) throws -> DecodedPNG {

@@ -9,11 +9,11 @@ import Testing
     static let classes = ["angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"]
     static let counts: [Double] = [3995, 436, 4097, 7215, 4830, 3171, 4965]
 
-    let temporary: PlotTestFolder
+    let temporary: TemporaryFolder
     let folder: String
 
     init() throws {
-        temporary = try PlotTestFolder()
+        temporary = try TemporaryFolder()
         folder = ProcessInfo.processInfo.environment["FERN_PLOT_GALLERY"] ?? temporary.url.path
     }
 

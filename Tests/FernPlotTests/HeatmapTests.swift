@@ -4,10 +4,10 @@ import Testing
 
 /// Annotated heatmaps (confusion matrices): cell colors, contrasting values, row normalization, errors.
 @Suite struct HeatmapTests {
-    let folder: PlotTestFolder
+    let folder: TemporaryFolder
 
     init() throws {
-        folder = try PlotTestFolder()
+        folder = try TemporaryFolder()
     }
 
     @Test func cellsHaveTheColormapColorOfTheirValue() throws {

@@ -17,7 +17,7 @@ import Testing
     }
 
     @Test func barsAreAsTallAsTheirCounts() throws {
-        let folder = try PlotTestFolder()
+        let folder = try TemporaryFolder()
         let histogram = try Histogram(values: [0, 0.5, 1, 1, 2], bins: 2)
         let png = try renderPNG(Figure(width: 400, height: 300, panels: [histogram]), to: folder.path("histogram.png"))
         let color = Pixel(histogram.color)

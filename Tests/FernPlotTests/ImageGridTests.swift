@@ -5,10 +5,10 @@ import Testing
 
 /// Image grids with captions and filter grids normalized per image.
 @Suite struct ImageGridTests {
-    let folder: PlotTestFolder
+    let folder: TemporaryFolder
 
     init() throws {
-        folder = try PlotTestFolder()
+        folder = try TemporaryFolder()
     }
 
     @Test func captionsAreWrittenBelowEachImage() throws {

@@ -5,10 +5,10 @@ import Testing
 
 /// Single images and overlays: gray levels, accepted shapes, blending, errors.
 @Suite struct ImagePanelTests {
-    let folder: PlotTestFolder
+    let folder: TemporaryFolder
 
     init() throws {
-        folder = try PlotTestFolder()
+        folder = try TemporaryFolder()
     }
 
     /// A [4, 64] image whose column i holds 4 * i.

@@ -4,10 +4,10 @@ import Testing
 
 /// Line charts: series in palette colors at their values, legends out of the data's way, gaps, errors.
 @Suite struct LineChartTests {
-    let folder: PlotTestFolder
+    let folder: TemporaryFolder
 
     init() throws {
-        folder = try PlotTestFolder()
+        folder = try TemporaryFolder()
     }
 
     @Test func seriesAreDrawnInPaletteColorsAtTheirValues() throws {

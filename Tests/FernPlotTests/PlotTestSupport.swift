@@ -1,30 +1,8 @@
 import CCairo
 import FernTensor
 import Foundation
+@_exported import FernTestSupport
 @testable import FernPlot
-
-/// A temporary folder removed when the test ends.
-final class PlotTestFolder {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("fern-plot-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    deinit {
-        try? FileManager.default.removeItem(at: url)
-    }
-
-    func path(_ name: String) -> String {
-        url.appendingPathComponent(name).path
-    }
-
-    /// The names of the files in the folder, sorted.
-    func contents() throws -> [String] {
-        try FileManager.default.contentsOfDirectory(atPath: url.path).sorted()
-    }
-}
 
 /// One pixel of a decoded PNG, 0-255 per channel, not premultiplied.
 struct Pixel: Equatable, Hashable, CustomStringConvertible {
