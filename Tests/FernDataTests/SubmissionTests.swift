@@ -14,20 +14,20 @@ import Testing
         let path = folder.path("submission.csv")
         try writeSubmission(ids: [0, 1, 7], labels: [3, 0, 6], to: path)
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "id,label\n0,3\n1,0\n7,6\n")
-        #expect(try folder.contents == ["submission.csv"])
+        #expect(folder.contents == ["submission.csv"])
     }
 
     @Test func replacesAnExistingFileLeavingNoTemporaryFile() throws {
         let path = try folder.write("old contents that are longer than the new ones\n", to: "submission.csv")
         try writeSubmission(ids: [5], labels: [2], to: path)
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "id,label\n5,2\n")
-        #expect(try folder.contents == ["submission.csv"])
+        #expect(folder.contents == ["submission.csv"])
     }
 
     @Test func mismatchedCountsAreAnErrorAndWriteNothing() throws {
         let path = folder.path("submission.csv")
         let error = #expect(throws: DataError.self) { try writeSubmission(ids: [0, 1], labels: [3], to: path) }
         #expect(error?.message == "writeSubmission: 2 ids but 1 labels")
-        #expect(try folder.contents == [])
+        #expect(folder.contents == [])
     }
 }

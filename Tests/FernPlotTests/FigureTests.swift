@@ -66,7 +66,7 @@ import Testing
         let path = folder.path("plot.png")
         try Data("old".utf8).write(to: URL(fileURLWithPath: path))
         try Figure(panels: [classCounts()]).save(to: path)
-        #expect(try folder.contents == ["plot.png"])
+        #expect(folder.contents == ["plot.png"])
         #expect(try DecodedPNG(path: path).width == 640)
     }
 
@@ -80,7 +80,7 @@ import Testing
         let path = folder.path("blocker/plot.png")
         let error = #expect(throws: PlotError.self) { try Figure(panels: [classCounts()]).save(to: path) }
         #expect(error?.message.hasPrefix("figure: cannot write \(path)") == true)
-        #expect(try folder.contents == ["blocker"])
+        #expect(folder.contents == ["blocker"])
     }
 
     @Test func badSizesAndOverfullGridsAreErrors() throws {

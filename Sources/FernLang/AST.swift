@@ -1,0 +1,61 @@
+/// A parameter of a function or lambda, with an optional default value.
+struct Parameter: Sendable {
+    var name: String
+    var defaultValue: Expr?
+}
+
+/// One position inside `[...]`: a single index, or a `start:end:step` slice.
+enum IndexItem: Sendable {
+    case single(Expr)
+    case slice(start: Expr?, end: Expr?, step: Expr?)
+}
+
+/// A keyword argument `name=value` in a call.
+struct KeywordArgument: Sendable {
+    var name: String
+    var value: Expr
+}
+
+/// An expression; every case carries the location errors point at.
+indirect enum Expr: Sendable {
+    case number(Double, SourceLocation)
+    case string(String, SourceLocation)
+    case bool(Bool, SourceLocation)
+    case none(SourceLocation)
+    case variable(String, SourceLocation)
+    case list([Expr], SourceLocation)
+    /// `-x` or `not x`; the token is the operator.
+    case unary(Token, Expr)
+    /// Arithmetic and comparisons; the token is the operator.
+    case binary(Expr, Token, Expr)
+    /// `and` / `or`, which evaluate their right side only when needed.
+    case logical(Expr, Token, Expr)
+    /// `start..end`.
+    case range(Expr, Expr, SourceLocation)
+    case lambda([Parameter], Expr, SourceLocation)
+    case call(Expr, [Expr], [KeywordArgument], SourceLocation)
+    case index(Expr, [IndexItem], SourceLocation)
+    case member(Expr, String, SourceLocation)
+
+    var location: SourceLocation {
+        switch self {
+        case .number(_, let l), .string(_, let l), .bool(_, let l), .none(let l), .variable(_, let l),
+             .list(_, let l), .range(_, _, let l), .lambda(_, _, let l), .call(_, _, _, let l),
+             .index(_, _, let l), .member(_, _, let l):
+            l
+        case .unary(let op, _), .binary(_, let op, _), .logical(_, let op, _):
+            op.location
+        }
+    }
+}
+
+/// A statement.
+indirect enum Stmt: Sendable {
+    case expression(Expr)
+    /// `a = value` or `a, b = value` (destructuring a list).
+    case assign([String], Expr, SourceLocation)
+    case function(name: String, [Parameter], body: [Stmt], SourceLocation)
+    case `return`(Expr?, SourceLocation)
+    case `for`(variable: String, Expr, body: [Stmt], SourceLocation)
+    case `if`(Expr, then: [Stmt], else: [Stmt]?)
+}

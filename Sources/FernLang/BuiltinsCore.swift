@@ -1,0 +1,84 @@
+import Foundation
+
+/// General-purpose built-ins: printing, help, conversions and list helpers.
+extension Builtins {
+    static let core: [Builtin] = [
+        Builtin("print(values...)", "Prints the values separated by spaces.") { args, interpreter in
+            interpreter.output(args.rest.map(\.description).joined(separator: " "))
+            return .none
+        },
+        Builtin("help(topic=none)", "Shows how to call a function and what it does; help() lists all built-ins.") { args, interpreter in
+            interpreter.output(helpText(for: args.optional("topic")))
+            return .none
+        },
+        Builtin("len(x)", "Number of elements of a list, string, range, tensor (first axis) or dataset.") { args, _ in
+            let x = args.value("x")
+            switch x {
+            case .list(let items): return .number(Double(items.count))
+            case .string(let s): return .number(Double(s.count))
+            case .range: return .number(Double(x.rangeCount))
+            case .tensor(let t) where t.rank > 0: return .number(Double(t.shape[0]))
+            case .dataset(let d): return .number(Double(d.count))
+            default: throw args.failure("x", expected: "a list, string, range, tensor or dataset", got: x)
+            }
+        },
+        Builtin("range(start, end=none, step=1)", "Numbers from start up to (not including) end; range(n) counts 0..n-1.") { args, _ in
+            let first = try args.number("start")
+            let step = try args.number("step", default: 1)
+            guard step != 0 else { throw FernError.runtime("range: 'step' must not be 0") }
+            guard let end = args.optional("end") else { return .range(start: 0, end: first, step: step) }
+            return .range(start: first, end: try args.number("end"), step: step)
+        },
+        Builtin("list(x)", "The elements of a range, string, list or tensor (first axis) as a list.") { args, _ in
+            .list(try listElements(of: args.value("x")))
+        },
+        Builtin("str(x)", "The value as text, as print shows it.") { args, _ in
+            .string(args.value("x").description)
+        },
+        Builtin("num(x)", "The value as a number: parses a string, converts a bool or a one-element tensor.") { args, _ in
+            let x = args.value("x")
+            switch x {
+            case .number: return x
+            case .bool(let b): return .number(b ? 1 : 0)
+            case .string(let s):
+                guard let n = Double(s.trimmingCharacters(in: .whitespaces)) else {
+                    throw FernError.runtime("num: '\(s)' is not a number")
+                }
+                return .number(n)
+            case .tensor(let t): return .number(Double(try t.item()))
+            default: throw args.failure("x", expected: "a string, bool, number or one-element tensor", got: x)
+            }
+        },
+        Builtin("abs(x)", "Absolute value of a number, or of each element of a tensor.") { args, _ in
+            switch args.value("x") {
+            case .tensor(let t): return .tensor(t.abs())
+            default: return .number(Swift.abs(try args.number("x")))
+            }
+        },
+        Builtin("round(x, digits=0)", "The number rounded to the given number of decimal digits.") { args, _ in
+            let scale = pow(10, Double(try args.int("digits", default: 0)))
+            return .number((try args.number("x") * scale).rounded() / scale)
+        },
+        Builtin("type(x)", "The name of the value's type: number, string, bool, none, list, tensor, function, ...") { args, _ in
+            .string(args.value("x").typeName)
+        },
+    ]
+
+    /// The help text for a value passed to `help`: a function's signature
+    /// and doc, or the list of all built-ins.
+    static func helpText(for topic: Value?) -> String {
+        switch topic {
+        case .builtin(let builtin)?:
+            return "\(builtin.signature)\n    \(builtin.doc)"
+        case .string(let name)? where named[name] != nil:
+            return helpText(for: .builtin(named[name]!))
+        case .function(let function)?:
+            return "\(function.name)(\(function.parameterNames.joined(separator: ", "))): a function defined in Fern"
+        case let other?:
+            return "no help for a \(other.typeName); try help() for the list of built-ins"
+        case nil:
+            return all.map { "\($0.signature.padding(toLength: 44, withPad: " ", startingAt: 0)) \($0.doc)" }
+                .joined(separator: "\n")
+        }
+    }
+}

@@ -1,0 +1,77 @@
+/// Expression evaluation.
+extension Interpreter {
+    func evaluate(_ expr: Expr, in scope: Environment) throws -> Value {
+        switch expr {
+        case .number(let n, _): return .number(n)
+        case .string(let s, _): return .string(s)
+        case .bool(let b, _): return .bool(b)
+        case .none: return .none
+        case .variable(let name, let location): return try lookup(name, in: scope, at: location)
+        case .list(let items, _): return .list(try items.map { try evaluate($0, in: scope) })
+        case .unary(let op, let operand):
+            let value = try evaluate(operand, in: scope)
+            if op.kind == .not { return .bool(!value.isTruthy) }
+            return try locating(op.location) { try negate(value) }
+        case .binary(let left, let op, let right):
+            let a = try evaluate(left, in: scope)
+            let b = try evaluate(right, in: scope)
+            return try locating(op.location) { try binary(op, a, b) }
+        case .logical(let left, let op, let right):
+            let a = try evaluate(left, in: scope)
+            if op.kind == .and ? !a.isTruthy : a.isTruthy { return a }
+            return try evaluate(right, in: scope)
+        case .range(let startExpr, let endExpr, let location):
+            let start = try evaluate(startExpr, in: scope)
+            let end = try evaluate(endExpr, in: scope)
+            guard case .number(let a) = start, case .number(let b) = end else {
+                throw FernError.runtime("'..' needs two numbers, got \(start.typeName) and \(end.typeName)", at: location)
+            }
+            return .range(start: a, end: b, step: 1)
+        case .lambda(let parameters, let body, _):
+            return .function(UserFunction(name: "lambda", parameters: parameters, body: [], expression: body, closure: scope,
+                                              origin: currentSource))
+        case .call(let calleeExpr, let argumentExprs, let keywordExprs, let location):
+            let callee = try evaluate(calleeExpr, in: scope)
+            let arguments = try argumentExprs.map { try evaluate($0, in: scope) }
+            let keywords = try keywordExprs.map { ($0.name, try evaluate($0.value, in: scope)) }
+            return try call(callee, arguments, keywords, at: location)
+        case .index(let baseExpr, let items, let location):
+            let base = try evaluate(baseExpr, in: scope)
+            let indices = try items.map { try evaluateIndex($0, in: scope) }
+            return try locating(location) { try index(base, indices) }
+        case .member(let baseExpr, let name, let location):
+            let base = try evaluate(baseExpr, in: scope)
+            return try locating(location) { try member(base, name) }
+        }
+    }
+
+    private func lookup(_ name: String, in scope: Environment, at location: SourceLocation) throws -> Value {
+        if let value = scope.lookup(name) { return value }
+        if let builtin = Builtins.named[name] { return .builtin(builtin) }
+        let candidates = scope.visibleNames.union(Builtins.all.map(\.name))
+        let hint = closestName(to: name, among: candidates).map { "; did you mean '\($0)'?" } ?? ""
+        throw FernError.runtime("unknown name '\(name)'\(hint)", at: location)
+    }
+
+    private func evaluateIndex(_ item: IndexItem, in scope: Environment) throws -> Subscript {
+        func whole(_ expr: Expr?) throws -> Int? {
+            guard let expr else { return nil }
+            let value = try evaluate(expr, in: scope)
+            if case .none = value { return nil }
+            return try locating(expr.location) { try wholeNumber(value, what: "an index") }
+        }
+        switch item {
+        case .single(let expr):
+            let value = try evaluate(expr, in: scope)
+            return .single(try locating(expr.location) { try wholeNumber(value, what: "an index") })
+        case .slice(let start, let end, let step): return .slice(try whole(start), try whole(end), try whole(step) ?? 1)
+        }
+    }
+}
+
+/// `value` as an Int, requiring a whole number.
+func wholeNumber(_ value: Value, what: String) throws -> Int {
+    guard case .number(let n) = value else { throw FernError.runtime("\(what) must be a whole number, got \(value.typeName)") }
+    guard n == n.rounded(), abs(n) < 1e15 else { throw FernError.runtime("\(what) must be a whole number, got \(Value.number(n))") }
+    return Int(n)
+}

@@ -1,0 +1,38 @@
+import FernData
+import FernNN
+
+/// Member access (`t.shape`, `ds.images`) on tensors and host objects.
+extension Interpreter {
+    func member(_ base: Value, _ name: String) throws -> Value {
+        let members = Interpreter.members(of: base)
+        guard let value = members[name] else {
+            let known = members.keys.sorted()
+            let hint = closestName(to: name, among: Set(known)).map { "; did you mean '\($0)'?" }
+                ?? (known.isEmpty ? "" : "; members: " + known.joined(separator: ", "))
+            throw FernError.runtime("a \(base.typeName) has no member '\(name)'\(hint)")
+        }
+        return value
+    }
+
+    private static func members(of value: Value) -> [String: Value] {
+        func numbers<T: BinaryFloatingPoint>(_ xs: [T]) -> Value { .list(xs.map { .number(Double($0)) }) }
+        switch value {
+        case .tensor(let t):
+            return ["shape": .list(t.shape.map { .number(Double($0)) }), "rank": .number(Double(t.rank))]
+        case .dataset(let d):
+            return ["images": .tensor(d.images), "labels": .list(d.labels.map { .number(Double($0)) }),
+                    "count": .number(Double(d.count)), "class_names": .list(d.classNames.map(Value.string))]
+        case .model(let m):
+            return ["layers": .list(m.layers.map { .string($0.name) }),
+                    "parameter_count": .number(Double(m.trainableCount)),
+                    "input_shape": .list(m.inputShape.map { .number(Double($0)) }),
+                    "output_shape": .list(m.outputShape.map { .number(Double($0)) })]
+        case .history(let h):
+            return ["loss": numbers(h.loss), "accuracy": numbers(h.accuracy),
+                    "val_loss": numbers(h.validationLoss), "val_accuracy": numbers(h.validationAccuracy),
+                    "epochs": .number(Double(h.epochs))]
+        default:
+            return [:]
+        }
+    }
+}

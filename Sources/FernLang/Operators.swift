@@ -1,0 +1,79 @@
+import FernTensor
+import Foundation
+
+/// Unary minus and the binary operators.
+extension Interpreter {
+    func negate(_ value: Value) throws -> Value {
+        switch value {
+        case .number(let n): return .number(-n)
+        case .tensor(let t): return .tensor(-t)
+        default: throw FernError.runtime("cannot negate a \(value.typeName)")
+        }
+    }
+
+    func binary(_ op: Token, _ a: Value, _ b: Value) throws -> Value {
+        switch op.kind {
+        case .equalEqual: return .bool(a.equals(b))
+        case .bangEqual: return .bool(!a.equals(b))
+        case .less, .lessEqual, .greater, .greaterEqual: return .bool(try compare(op, a, b))
+        default: break
+        }
+        switch (a, b) {
+        case (.number(let x), .number(let y)):
+            if let result = arithmetic(op.kind, x, y) { return .number(result) }
+        case (.string(let x), .string(let y)) where op.kind == .plus:
+            return .string(x + y)
+        case (.list(let x), .list(let y)) where op.kind == .plus:
+            return .list(x + y)
+        case (.tensor(let x), .tensor(let y)):
+            return .tensor(try tensorArithmetic(op.kind, x, y))
+        case (.tensor(let x), .number(let y)):
+            return .tensor(try tensorArithmetic(op.kind, x, Tensor(Float(y))))
+        case (.number(let x), .tensor(let y)):
+            return .tensor(try tensorArithmetic(op.kind, Tensor(Float(x)), y))
+        default:
+            break
+        }
+        throw FernError.runtime("unsupported operand types for \(op.lexeme): \(a.typeName) and \(b.typeName)")
+    }
+
+    private func arithmetic(_ op: TokenKind, _ x: Double, _ y: Double) -> Double? {
+        switch op {
+        case .plus: x + y
+        case .minus: x - y
+        case .star: x * y
+        case .slash: x / y
+        case .percent: x - y * (x / y).rounded(.down)
+        case .starStar: pow(x, y)
+        default: nil
+        }
+    }
+
+    private func tensorArithmetic(_ op: TokenKind, _ x: Tensor, _ y: Tensor) throws -> Tensor {
+        switch op {
+        case .plus: return try x + y
+        case .minus: return try x - y
+        case .star: return try x * y
+        case .slash: return try x / y
+        case .starStar: return try x.pow(y)
+        case .at: return try Tensor.matmul(x, y)
+        default: throw FernError.runtime("the % operator is not defined for tensors")
+        }
+    }
+
+    private func compare(_ op: Token, _ a: Value, _ b: Value) throws -> Bool {
+        func ordered<T: Comparable>(_ x: T, _ y: T) -> Bool {
+            switch op.kind {
+            case .less: x < y
+            case .lessEqual: x <= y
+            case .greater: x > y
+            default: x >= y
+            }
+        }
+        switch (a, b) {
+        case (.number(let x), .number(let y)): return ordered(x, y)
+        case (.string(let x), .string(let y)): return ordered(x, y)
+        default: throw FernError.runtime("cannot compare \(a.typeName) and \(b.typeName) with \(op.lexeme)")
+        }
+    }
+}

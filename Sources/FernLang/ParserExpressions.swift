@@ -1,0 +1,217 @@
+/// Expression rules, lowest precedence first:
+/// lambda `->`, `or`, `and`, `not`, comparison, `..`, `+ -`, `* / % @`,
+/// unary `-`, `**`, then postfix call / index / member.
+extension Parser {
+    mutating func expression() throws -> Expr {
+        nesting += 1
+        defer { nesting -= 1 }
+        guard nesting <= Parser.maxNesting else { throw error("expression nested too deeply") }
+        return try lambda()
+    }
+
+    private mutating func lambda() throws -> Expr {
+        let start = peek
+        if start.kind == .identifier, tokens[current + 1].kind == .arrow {
+            advance(); advance()
+            return .lambda([Parameter(name: start.lexeme, defaultValue: nil)], try expression(), start.location)
+        }
+        if start.kind == .leftParen, isLambdaParameterList() {
+            advance()
+            let parameters = try parameterList()
+            try consume(.arrow, "expected '->' after lambda parameters")
+            return .lambda(parameters, try expression(), start.location)
+        }
+        return try or()
+    }
+
+    /// Whether the '(' at the current token closes with a ')' followed by '->'.
+    private func isLambdaParameterList() -> Bool {
+        var depth = 0
+        var i = current
+        while i < tokens.count {
+            switch tokens[i].kind {
+            case .leftParen, .leftBracket, .leftBrace: depth += 1
+            case .rightParen, .rightBracket, .rightBrace:
+                depth -= 1
+                if depth == 0 { return tokens[i + 1].kind == .arrow }
+            case .eof: return false
+            default: break
+            }
+            i += 1
+        }
+        return false
+    }
+
+    private mutating func or() throws -> Expr {
+        var expr = try and()
+        while check(.or) {
+            let op = advance()
+            expr = .logical(expr, op, try and())
+        }
+        return expr
+    }
+
+    private mutating func and() throws -> Expr {
+        var expr = try not()
+        while check(.and) {
+            let op = advance()
+            expr = .logical(expr, op, try not())
+        }
+        return expr
+    }
+
+    private mutating func not() throws -> Expr {
+        guard check(.not) else { return try comparison() }
+        let op = advance()
+        nesting += 1
+        defer { nesting -= 1 }
+        guard nesting <= Parser.maxNesting else { throw error("expression nested too deeply") }
+        return .unary(op, try not())
+    }
+
+    private static let comparisons: [TokenKind] = [.equalEqual, .bangEqual, .less, .lessEqual, .greater, .greaterEqual]
+
+    private mutating func comparison() throws -> Expr {
+        let left = try range()
+        guard Parser.comparisons.contains(peek.kind) else { return left }
+        let op = advance()
+        let expr = Expr.binary(left, op, try range())
+        if Parser.comparisons.contains(peek.kind) {
+            throw error("comparisons cannot be chained; combine them with 'and'")
+        }
+        return expr
+    }
+
+    private mutating func range() throws -> Expr {
+        let start = try additive()
+        guard check(.dotDot) else { return start }
+        let op = advance()
+        return .range(start, try additive(), op.location)
+    }
+
+    private mutating func additive() throws -> Expr {
+        var expr = try multiplicative()
+        while check(.plus) || check(.minus) {
+            let op = advance()
+            expr = .binary(expr, op, try multiplicative())
+        }
+        return expr
+    }
+
+    private mutating func multiplicative() throws -> Expr {
+        var expr = try unary()
+        while [.star, .slash, .percent, .at].contains(peek.kind) {
+            let op = advance()
+            expr = .binary(expr, op, try unary())
+        }
+        return expr
+    }
+
+    private mutating func unary() throws -> Expr {
+        guard check(.minus) else { return try power() }
+        let op = advance()
+        nesting += 1
+        defer { nesting -= 1 }
+        guard nesting <= Parser.maxNesting else { throw error("expression nested too deeply") }
+        return .unary(op, try unary())
+    }
+
+    private mutating func power() throws -> Expr {
+        let base = try postfix()
+        guard check(.starStar) else { return base }
+        let op = advance()
+        nesting += 1
+        defer { nesting -= 1 }
+        guard nesting <= Parser.maxNesting else { throw error("expression nested too deeply") }
+        return .binary(base, op, try unary())
+    }
+
+    private mutating func postfix() throws -> Expr {
+        var expr = try primary()
+        while true {
+            if check(.leftParen) {
+                expr = try finishCall(expr)
+            } else if check(.leftBracket) {
+                let location = advance().location
+                var items = [try indexItem()]
+                while match(.comma) { items.append(try indexItem()) }
+                try consume(.rightBracket, "expected ']' after index")
+                expr = .index(expr, items, location)
+            } else if check(.dot) {
+                advance()
+                let name = try consume(.identifier, "expected a member name after '.'")
+                expr = .member(expr, name.lexeme, name.location)
+            } else {
+                return expr
+            }
+        }
+    }
+
+    /// A call; its errors point at the callee, where the reader looks.
+    private mutating func finishCall(_ callee: Expr) throws -> Expr {
+        advance()
+        var arguments: [Expr] = []
+        var keywords: [KeywordArgument] = []
+        while !check(.rightParen) {
+            if check(.identifier), tokens[current + 1].kind == .equal {
+                let name = advance().lexeme
+                advance()
+                if keywords.contains(where: { $0.name == name }) {
+                    throw error("keyword argument '\(name)' given twice", at: previous)
+                }
+                keywords.append(KeywordArgument(name: name, value: try expression()))
+            } else {
+                let argumentStart = peek
+                let argument = try expression()
+                if !keywords.isEmpty {
+                    throw error("positional argument after keyword arguments; put positional arguments first", at: argumentStart)
+                }
+                arguments.append(argument)
+            }
+            if !match(.comma) { break }
+        }
+        try consume(.rightParen, "expected ')' after arguments")
+        return .call(callee, arguments, keywords, callee.location)
+    }
+
+    private mutating func indexItem() throws -> IndexItem {
+        func boundary(_ p: Parser) -> Bool { [.colon, .comma, .rightBracket].contains(p.peek.kind) }
+        let start = boundary(self) ? nil : try expression()
+        guard match(.colon) else {
+            guard let start else { throw error("expected an index or a slice") }
+            return .single(start)
+        }
+        let end = boundary(self) ? nil : try expression()
+        var step: Expr?
+        if match(.colon), !boundary(self) { step = try expression() }
+        return .slice(start: start, end: end, step: step)
+    }
+
+    private mutating func primary() throws -> Expr {
+        let token = peek
+        switch token.kind {
+        case .number: advance(); return .number(token.number, token.location)
+        case .string: advance(); return .string(token.text, token.location)
+        case .true: advance(); return .bool(true, token.location)
+        case .false: advance(); return .bool(false, token.location)
+        case .none: advance(); return .none(token.location)
+        case .identifier: advance(); return .variable(token.lexeme, token.location)
+        case .leftParen:
+            advance()
+            let expr = try expression()
+            try consume(.rightParen, "expected ')' to close '('")
+            return expr
+        case .leftBracket:
+            advance()
+            var items: [Expr] = []
+            while !check(.rightBracket) {
+                items.append(try expression())
+                if !match(.comma) { break }
+            }
+            try consume(.rightBracket, "expected ']' after list items")
+            return .list(items, token.location)
+        default:
+            throw error("expected an expression, found \(token.quoted)")
+        }
+    }
+}

@@ -1,0 +1,37 @@
+/// The kinds of token the scanner produces.
+enum TokenKind: Equatable, Sendable {
+    case leftParen, rightParen, leftBracket, rightBracket, leftBrace, rightBrace
+    case comma, dot, colon, semicolon, newline
+    case plus, minus, star, slash, percent, at, starStar, arrow, dotDot
+    case equal, equalEqual, bangEqual, less, lessEqual, greater, greaterEqual
+    case identifier, string, number
+    case and, or, not, `true`, `false`, none, def, `return`, `for`, `in`, `if`, `else`
+    case eof
+
+    /// Reserved words, by spelling.
+    static let keywords: [String: TokenKind] = [
+        "and": .and, "or": .or, "not": .not, "true": .true, "false": .false, "none": .none,
+        "def": .def, "return": .return, "for": .for, "in": .in, "if": .if, "else": .else,
+    ]
+}
+
+/// One token: its kind, its text as written, where it starts and, for
+/// literals, its value.
+struct Token: Equatable, Sendable {
+    var kind: TokenKind
+    var lexeme: String
+    var location: SourceLocation
+    /// The value of a number literal.
+    var number: Double = 0
+    /// The value of a string literal, escapes resolved.
+    var text: String = ""
+
+    /// How the token is named in error messages.
+    var quoted: String {
+        switch kind {
+        case .newline: "end of line"
+        case .eof: "end of input"
+        default: "'\(lexeme)'"
+        }
+    }
+}
