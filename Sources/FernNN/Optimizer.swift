@@ -88,6 +88,15 @@ public final class SGD: Optimizer {
         steps += 1
         let (lr, mu, wd, nesterov) = (learningRate, momentum, weightDecay, self.nesterov)
         for (p, g) in zip(parameters, gradients) {
+            if mu == 0 {
+                // No momentum: no velocity to keep (and none to allocate every step).
+                g.withUnsafeScalars { g in
+                    p.value.withUnsafeMutableScalars { w in
+                        for i in 0..<w.count { w[i] -= lr * (g[i] + wd * w[i]) }
+                    }
+                }
+                continue
+            }
             var velocity = try stateTensor(&state, "velocity/\(p.name)", like: p)
             g.withUnsafeScalars { g in
                 velocity.withUnsafeMutableScalars { v in
@@ -100,7 +109,7 @@ public final class SGD: Optimizer {
                     }
                 }
             }
-            if mu > 0 { state["velocity/\(p.name)"] = velocity }
+            state["velocity/\(p.name)"] = velocity
         }
     }
 }
