@@ -1,3 +1,5 @@
+import FernNN
+import FernPlot
 import FernTensor
 import Foundation
 
@@ -9,6 +11,15 @@ public final class Interpreter {
     /// Polled in every loop iteration and call; returning true stops the
     /// running program with an "interrupted" error (the REPL's Ctrl-C).
     public var shouldStop: () -> Bool = { false }
+    /// Shows a figure: the REPL saves it into a folder and the notebook runner
+    /// into its output folder, each under a stable name. `name` is the name the
+    /// program asked for, if any; the result is the path written. Called by
+    /// `show(figure)` and for a figure left as a statement's value.
+    public var display: (Figure, _ name: String?) throws -> String = Interpreter.saveInWorkingDirectory
+    /// Makes the progress reporter for each training run (live bar on a
+    /// terminal, epoch lines otherwise; a notebook routes them into its report).
+    public var makeProgress: () -> ProgressReporter = { .automatic() }
+    private static let figureCounter = FigureCounter()
     let globalScope = Environment()
     private var callDepth = 0
     /// The source being run, recorded in the functions it defines.
@@ -28,6 +39,13 @@ public final class Interpreter {
             globalScope.removeAll()
             for (name, value) in newValue { globalScope.define(name, value) }
         }
+    }
+
+    /// The default `display`: `NAME.png` (or `figure-N.png`) in the working directory.
+    public static func saveInWorkingDirectory(_ figure: Figure, _ name: String?) throws -> String {
+        let path = (name ?? "figure-\(figureCounter.next())") + (name?.contains(".") == true ? "" : ".png")
+        try figure.save(to: path)
+        return path
     }
 
     /// Forgets every variable.
@@ -208,5 +226,18 @@ public final class Interpreter {
         } catch {
             throw FernError.runtime("\(error)", at: location)
         }
+    }
+}
+
+/// Numbers the figures saved without a name, across interpreters.
+private final class FigureCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+
+    func next() -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        count += 1
+        return count
     }
 }

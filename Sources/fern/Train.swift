@@ -10,7 +10,7 @@ struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Train the assignment's CNN or DNN on a FER2013 CSV or the synthetic faces.")
 
-    @Option(help: "seed-cnn or seed-dnn.")
+    @Option(help: "seed-cnn, seed-dnn or tuned-cnn.")
     var model = "seed-cnn"
 
     @Option(help: "A train.csv(.gz) in the assignment's format, or 'synthetic'.")
@@ -85,7 +85,8 @@ struct Train: ParsableCommand {
             switch model {
             case "seed-cnn": network = try .seedCNN(classes: source.classNames.count, seed: seed)
             case "seed-dnn": network = try .seedDNN(classes: source.classNames.count, seed: seed)
-            default: throw ValidationError("unknown model '\(model)' (choose seed-cnn or seed-dnn)")
+            case "tuned-cnn": network = try .tunedCNN(classes: source.classNames.count, seed: seed)
+            default: throw ValidationError("unknown model '\(model)' (choose seed-cnn, seed-dnn or tuned-cnn)")
             }
             var options = TrainingOptions()
             options.epochs = epochs
