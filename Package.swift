@@ -12,6 +12,8 @@ let package = Package(
         .library(name: "FernData", targets: ["FernData"]),
         .library(name: "FernPlot", targets: ["FernPlot"]),
         .library(name: "FernLang", targets: ["FernLang"]),
+        .library(name: "FernNotebook", targets: ["FernNotebook"]),
+        .library(name: "FernREPL", targets: ["FernREPL"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -23,13 +25,17 @@ let package = Package(
                        providers: [.apt(["libcairo2-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CReadline", path: "Sources/CReadline", pkgConfig: "readline",
+                       providers: [.apt(["libreadline-dev"])]),
         .target(name: "FernTensor", dependencies: ["CBLAS"]),
         .target(name: "FernNN", dependencies: ["FernTensor"]),
         .target(name: "FernData", dependencies: ["FernTensor", "CZlib"]),
         .target(name: "FernPlot", dependencies: ["FernTensor", "CCairo"]),
         .target(name: "FernLang", dependencies: ["FernTensor", "FernNN", "FernData", "FernPlot"]),
+        .target(name: "FernNotebook", dependencies: ["FernLang", "FernPlot"]),
+        .target(name: "FernREPL", dependencies: ["FernLang", "FernNotebook", "CReadline"]),
         .executableTarget(name: "fern", dependencies: [
-            "FernTensor", "FernNN", "FernData", "FernPlot",
+            "FernTensor", "FernNN", "FernData", "FernPlot", "FernLang", "FernNotebook", "FernREPL",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "FernTensorTests", dependencies: ["FernTensor"],
@@ -39,6 +45,8 @@ let package = Package(
         .testTarget(name: "FernDataTests", dependencies: ["FernData", "FernTensor", "FernTestSupport"]),
         .testTarget(name: "FernPlotTests", dependencies: ["FernPlot", "FernTensor", "CCairo", "FernTestSupport"]),
         .testTarget(name: "FernLangTests", dependencies: ["FernLang", "FernTensor"]),
+        .testTarget(name: "FernNotebookTests", dependencies: ["FernNotebook", "FernLang", "FernTestSupport"]),
+        .testTarget(name: "FernREPLTests", dependencies: ["FernREPL", "FernLang", "FernTestSupport"]),
         .testTarget(name: "IntegrationTests", dependencies: ["FernNN", "FernData", "FernTensor"]),
     ]
 )

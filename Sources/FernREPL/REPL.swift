@@ -1,0 +1,5 @@
+import FernLang
+import FernNotebook
+
+/// The interactive prompt (being written).
+public enum REPL {}

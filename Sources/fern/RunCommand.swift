@@ -1,0 +1,6 @@
+import ArgumentParser
+
+/// `fern run FILE.fernb` (being written).
+struct Run: ParsableCommand {
+    func run() throws {}
+}
