@@ -14,9 +14,10 @@ extension Sequential {
     }
 
     /// The model's output before a final softmax (or the output itself).
-    public func logits(_ input: Tensor, context: ForwardContext) throws -> Tensor {
-        guard endsInSoftmax else { return try forward(input, context: context) }
-        let beforeLast = try forward(input, context: context, upTo: layers.count - 2)
+    /// `from` starts at that layer with the previous layer's output as input.
+    public func logits(_ input: Tensor, context: ForwardContext, from first: Int = 0) throws -> Tensor {
+        guard endsInSoftmax else { return try forward(input, context: context, from: first) }
+        let beforeLast = try forward(input, context: context, from: first, upTo: layers.count - 2)
         if let dense = layers.last as? DenseLayer { return try dense.preActivation(beforeLast) }
         return beforeLast
     }

@@ -65,15 +65,22 @@ public final class Sequential {
         return layers[i]
     }
 
-    /// Runs the batch through the layers. `upTo` stops after that layer
-    /// (feature maps); `collect` receives every layer's output.
-    public func forward(_ input: Tensor, context: ForwardContext, upTo last: Int? = nil,
+    /// Runs the batch through the layers. `from` starts at that layer, with
+    /// `input` being the previous layer's output (Grad-CAM continues from a
+    /// conv layer's activations); `upTo` stops after that layer (feature
+    /// maps); `collect` receives every layer's output.
+    public func forward(_ input: Tensor, context: ForwardContext, from first: Int = 0, upTo last: Int? = nil,
                         collect: ((Int, Tensor) -> Void)? = nil) throws -> Tensor {
-        guard Array(input.shape.dropFirst()) == inputShape else {
-            throw ModelError("the model expects inputs of shape [batch, \(inputShape.map(String.init).joined(separator: ", "))], got \(describeShape(input.shape))")
+        guard layers.indices.contains(first) else {
+            throw ModelError("cannot start at layer \(first); the model has \(layers.count) layers")
+        }
+        let expected = first == 0 ? inputShape : outputShapes[first - 1]
+        guard Array(input.shape.dropFirst()) == expected else {
+            let which = first == 0 ? "the model expects inputs" : "layer \(first) expects inputs"
+            throw ModelError("\(which) of shape [batch, \(expected.map(String.init).joined(separator: ", "))], got \(describeShape(input.shape))")
         }
         var x = input
-        for (index, layer) in layers.enumerated() {
+        for (index, layer) in layers.enumerated() where index >= first {
             if let last, index > last { break }
             do {
                 x = try layer.forward(x, context: context)

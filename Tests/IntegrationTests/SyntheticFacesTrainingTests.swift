@@ -1,3 +1,4 @@
+import FernAnalysis
 import FernData
 import FernNN
 import FernTensor
@@ -59,5 +60,23 @@ import Testing
         print("synthetic faces: CNN \(cnnAccuracy), DNN \(dnnAccuracy) validation accuracy (\(cnn.trainableCount) vs \(dnn.trainableCount) parameters)")
         #expect(cnnAccuracy >= 0.95)
         #expect(dnnAccuracy < cnnAccuracy - 0.2)
+
+        let cnnMass = try Self.saliencyMassRatio(cnn, data.validation)
+        let dnnMass = try Self.saliencyMassRatio(dnn, data.validation)
+        let untrainedMass = try Self.saliencyMassRatio(Self.smallCNN(), data.validation)
+        print("saliency mass inside the brows/eyes/mouth mask, as a multiple of the mask's area share: trained CNN \(cnnMass), DNN \(dnnMass), untrained CNN \(untrainedMass)")
+        #expect(cnnMass >= 2)
+        #expect(dnnMass < cnnMass && untrainedMass < cnnMass)
+    }
+
+    /// How much more of the saliency mass falls on the features than their
+    /// share of the image, averaged over 100 validation faces.
+    static func saliencyMassRatio(_ model: Sequential, _ validation: Dataset) throws -> Float {
+        let images = try validation.images.sliced(axis: 0, start: 0, end: 100)
+        let masks = try #require(validation.featureMasks).sliced(axis: 0, start: 0, end: 100)
+        let maps = try Saliency.vanilla(model: model, images: images, classes: Array(validation.labels.prefix(100)))
+        let mass = try Saliency.massInside(maps, masks: masks)
+        let area = try Saliency.areaShare(of: masks)
+        return mass.reduce(0, +) / area.reduce(0, +)
     }
 }
