@@ -77,8 +77,12 @@ extension Builtins {
         case let other?:
             return "no help for a \(other.typeName); try help() for the list of built-ins"
         case nil:
-            return all.map { "\($0.signature.padding(toLength: 44, withPad: " ", startingAt: 0)) \($0.doc)" }
-                .joined(separator: "\n")
+            // Long signatures keep their doc on the next line rather than being cut.
+            return all.map { builtin in
+                builtin.signature.count < 44 ? "\(builtin.signature.padding(toLength: 44, withPad: " ", startingAt: 0)) \(builtin.doc)"
+                    : "\(builtin.signature)\n\(String(repeating: " ", count: 45))\(builtin.doc)"
+            }
+            .joined(separator: "\n")
         }
     }
 }

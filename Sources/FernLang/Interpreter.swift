@@ -176,8 +176,10 @@ public final class Interpreter {
                 var bound = try Arguments(for: builtin, arguments, keywords)
                 return try builtin.implementation(&bound, self)
             }
+        case .model(let model):
+            return try locating(location) { try Builtins.callModel(model, arguments, keywords) }
         default:
-            throw FernError.runtime("cannot call a \(callee.typeName); only functions can be called", at: location)
+            throw FernError.runtime("cannot call a \(callee.typeName); only functions and models can be called", at: location)
         }
     }
 

@@ -14,14 +14,24 @@ extension Interpreter {
         return value
     }
 
+    /// The names `value.name` accepts, sorted (for the REPL's tab completion).
+    public static func memberNames(of value: Value) -> [String] {
+        members(of: value).keys.sorted()
+    }
+
     private static func members(of value: Value) -> [String: Value] {
         func numbers<T: BinaryFloatingPoint>(_ xs: [T]) -> Value { .list(xs.map { .number(Double($0)) }) }
         switch value {
         case .tensor(let t):
             return ["shape": .list(t.shape.map { .number(Double($0)) }), "rank": .number(Double(t.rank))]
         case .dataset(let d):
-            return ["images": .tensor(d.images), "labels": .list(d.labels.map { .number(Double($0)) }),
-                    "count": .number(Double(d.count)), "class_names": .list(d.classNames.map(Value.string))]
+            var members: [String: Value] = [
+                "images": .tensor(d.images), "labels": .list(d.labels.map { .number(Double($0)) }),
+                "count": .number(Double(d.count)), "class_names": .list(d.classNames.map(Value.string)),
+                "ids": .list(d.ids.map { .number(Double($0)) })]
+            // Synthetic faces know where their brows, eyes and mouth are.
+            if let masks = d.featureMasks { members["masks"] = .tensor(masks) }
+            return members
         case .model(let m):
             return ["layers": .list(m.layers.map { .string($0.name) }),
                     "parameter_count": .number(Double(m.trainableCount)),
@@ -30,7 +40,12 @@ extension Interpreter {
         case .history(let h):
             return ["loss": numbers(h.loss), "accuracy": numbers(h.accuracy),
                     "val_loss": numbers(h.validationLoss), "val_accuracy": numbers(h.validationAccuracy),
-                    "epochs": .number(Double(h.epochs))]
+                    "epochs": .number(Double(h.epochs)), "learning_rate": numbers(h.learningRate),
+                    "seconds": numbers(h.seconds), "stopped_early": .bool(h.stoppedEarly),
+                    "best_val_accuracy": h.bestValidationAccuracy.map { .number(Double($0)) } ?? .none]
+        case .figure(let f):
+            return ["width": .number(Double(f.width)), "height": .number(Double(f.height)),
+                    "title": f.title.map(Value.string) ?? .none, "panels": .number(Double(f.panels.count))]
         default:
             return [:]
         }

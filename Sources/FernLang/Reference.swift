@@ -7,6 +7,10 @@ extension Builtins {
         ("Core", core),
         ("Tensors", tensor),
         ("Data", data),
+        ("Models", model),
+        ("Training", training),
+        ("Plots", plot),
+        ("Analysis", analysis),
     ]
 
     /// The whole reference as Markdown.

@@ -20,6 +20,8 @@ public enum Value {
     case dataset(Dataset)
     case history(History)
     case figure(Figure)
+    /// A layer for `sequential`, e.g. `conv2d(32, 3)`.
+    case layer(LayerRecipe)
 
     /// The type name shown by `type(x)` and in error messages.
     public var typeName: String {
@@ -36,6 +38,7 @@ public enum Value {
         case .dataset: "dataset"
         case .history: "history"
         case .figure: "figure"
+        case .layer: "layer"
         }
     }
 
@@ -102,6 +105,7 @@ extension Value: CustomStringConvertible {
         case .dataset(let d): return "<dataset: \(d.count) images of shape \(describeShape(Array(d.images.shape.dropFirst())))>"
         case .history(let h): return "<history: \(h.epochs) epochs>"
         case .figure(let f): return "<figure \(f.width)x\(f.height)\(f.title.map { " '\($0)'" } ?? "")>"
+        case .layer(let layer): return "<layer \(layer.summary)>"
         }
     }
 

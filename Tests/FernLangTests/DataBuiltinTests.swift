@@ -11,3 +11,57 @@ import Testing
         #expect(errorText("ds = synthetic_faces(2)\nds.imags").contains("did you mean 'images'?"))
     }
 }
+
+@Suite struct DataHandlingBuiltinTests {
+    @Test func splitHoldsOutAStratifiedFraction() throws {
+        let session = try Session()
+        try session.run("ds = synthetic_faces(400, seed=1)\ntrain, val = split(ds, 0.2, seed=3)")
+        #expect(try session.number("len(train) + len(val)") == 400)
+        let all = try session.numbers("class_counts(ds)"), held = try session.numbers("class_counts(val)")
+        for (whole, part) in zip(all, held) where whole >= 5 {
+            #expect(abs(part - 0.2 * whole) <= 1, "class counts \(all), held out \(held)")
+        }
+        #expect(try session.run("class_counts(split(ds, 0.2, seed=3)[1]) == class_counts(val)") == "true")
+        #expect(session.error("split(ds, 1.5)").contains("split: 'fraction' must be between 0 and 1 (exclusive), got 1.5"))
+    }
+
+    @Test func normalizeScalesOrStandardizesWithTheTrainingStatistics() throws {
+        let session = try Session()
+        try session.run("ds = synthetic_faces(50, seed=1)\ntrain, val = split(ds, 0.2)")
+        #expect(try session.number("item(max(normalize(ds).images))") <= 1 + 1e-6)
+        #expect(isClose(try session.number("item(max(normalize(ds).images))"), try session.number("item(max(ds.images))") / 255))
+        let standardized = try session.tensor("normalize(train, mode=\"global\").images").scalars.map(Double.init)
+        let mean = standardized.reduce(0, +) / Double(standardized.count)
+        let variance = standardized.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(standardized.count)
+        #expect(abs(mean) < 1e-3 && abs(variance - 1) < 1e-2)
+        // Validation uses the training set's per-pixel statistics: the same pixel maps the same way.
+        let fromTrain = try session.tensor("normalize(val.images[0:1], mode=\"per_pixel\", fit_on=train)")
+        let manual = try session.tensor("(val.images[0:1] - mean(train.images, axis=0)) / sqrt(mean((train.images - mean(train.images, axis=0)) ** 2, axis=0))")
+        #expect(zip(fromTrain.scalars, manual.scalars).allSatisfy { isClose(Double($0), Double($1), relative: 1e-3, absolute: 1e-3) })
+        #expect(session.error("normalize(ds, mode=\"minmax\")").contains("normalize: unknown mode \"minmax\""))
+    }
+
+    @Test func classWeightsAreBalanced() throws {
+        let session = try Session()
+        try session.run("ds = synthetic_faces(300, seed=1)")
+        let counts = try session.numbers("class_counts(ds)"), weights = try session.numbers("class_weights(ds)")
+        let present = Double(counts.filter { $0 > 0 }.count)
+        for (count, weight) in zip(counts, weights) where count > 0 {
+            #expect(isClose(weight, 300 / (present * count)))
+        }
+    }
+
+    @Test func subsetTakeShuffleAndPerClassPickImages() throws {
+        let session = try Session()
+        try session.run("ds = synthetic_faces(60, seed=1)")
+        #expect(try session.run("subset(ds, [3, 0, -1]).labels == [ds.labels[3], ds.labels[0], ds.labels[59]]") == "true")
+        #expect(try session.run("len(take(ds, 10))") == "10")
+        #expect(try session.run("len(take(ds, 1000))") == "60")
+        #expect(try session.run("sum(class_counts(shuffle(ds, seed=2))) == 60 and shuffle(ds, seed=2).labels != ds.labels") == "true")
+        let perClass = try session.numbers("per_class(ds, 2).labels"), counts = try session.numbers("class_counts(ds)")
+        #expect(perClass == perClass.sorted())
+        #expect(counts.indices.map { c in perClass.filter { $0 == Double(c) }.count } == counts.map { min(Int($0), 2) })
+        #expect(session.error("subset(ds, [60])").contains("subset: index 60 is out of range"))
+        #expect(session.error("take(ds, -1)").contains("take: 'n' must not be negative"))
+    }
+}

@@ -1,0 +1,158 @@
+import FernAnalysis
+import FernData
+import FernNN
+import FernPlot
+import FernTensor
+
+/// Model analysis built-ins: confusion-matrix reports, saliency maps and
+/// filter visualization by gradient ascent (FernAnalysis).
+extension Builtins {
+    static let analysis: [Builtin] = [
+        Builtin("classification_report(matrix, class_names=none)",
+                "Precision, recall, F1 and support per class with accuracy and averages, as text (like sklearn's); matrix from confusion_matrix.") { args, _ in
+            .string(try confusion(args).classificationReport)
+        },
+        Builtin("most_confused(matrix, top=5, class_names=none)",
+                "The off-diagonal cells with the most images, one line each: true → predicted: count (share of the true class).") { args, _ in
+            .string(try confusion(args).mostConfusedDescription(top: try args.int("top", default: 5)))
+        },
+        Builtin("plot_misclassified(data, predicted, true_class=none, predicted_class=none, limit=24)",
+                "A grid of a dataset's misclassified images captioned with true and predicted class, optionally of one true/predicted pair.") { args, _ in
+            let dataset = try args.dataset("data"), predicted = try args.wholeNumberList("predicted")
+            guard predicted.count == dataset.count else {
+                throw FernError.runtime("plot_misclassified: \(predicted.count) predictions for \(dataset.count) images")
+            }
+            return .figure(try args.reporting {
+                try AnalysisFigures.misclassified(images: dataset.images, labels: dataset.labels, predicted: predicted,
+                                                  classNames: dataset.classNames, trueClass: try classIndex(args, "true_class", dataset),
+                                                  predictedClass: try classIndex(args, "predicted_class", dataset),
+                                                  limit: try args.int("limit", default: 24))
+            })
+        },
+        Builtin("saliency(model, images, classes=none, method=\"gradient\", layer=none, samples=20, noise=0.15, seed=0)",
+                "Saliency maps [N, H, W] in [0, 1]: |d class score / d pixel| (\"gradient\"), its mean over noisy copies (\"smoothgrad\"), or \"gradcam\" on a conv layer; classes default to the predictions.") { args, _ in
+            let model = try args.model("model"), images = try args.images("images")
+            let classes = try args.optional("classes").map { _ in try args.wholeNumberList("classes") }
+            return .tensor(try saliencyMaps(args, model, images, classes))
+        },
+        Builtin("plot_saliency(model, data, count=6, method=\"gradient\", layer=none, title=none)",
+                "The first count images of a dataset each beside its saliency map and the map laid over it, captioned with true and predicted class.") { args, _ in
+            let model = try args.model("model"), dataset = try args.dataset("data")
+            let count = min(try args.int("count", default: 6), dataset.count)
+            guard count > 0 else { throw FernError.runtime("plot_saliency: no images to show") }
+            let images = try args.reporting { try dataset.images.sliced(axis: 0, start: 0, end: count) }
+            let predicted = try args.reporting { try model.predictClasses(images) }
+            let maps = try saliencyMaps(args, model, images, predicted)
+            let method = try args.optionalString("method") ?? "gradient"
+            return .figure(try args.reporting {
+                try AnalysisFigures.saliency(images: images, maps: maps, labels: Array(dataset.labels.prefix(count)),
+                                             predicted: predicted, classNames: dataset.classNames,
+                                             title: try args.optionalString("title") ?? "Saliency maps (\(method))")
+            })
+        },
+        Builtin("saliency_mass(maps, masks)",
+                "The share of each saliency map's mass inside its mask (e.g. synthetic faces' ds.masks of brows, eyes and mouth), as a list.") { args, _ in
+            let maps = try args.tensor("maps"), masks = try args.tensor("masks")
+            return .list(try args.reporting { try Saliency.massInside(maps, masks: masks) }.map { .number(Double($0)) })
+        },
+        Builtin("maximize_activation(model, layer, filters=none, steps=60, step_size=0.05, l2_decay=0.001, blur_every=0, jitter=1, seed=0)",
+                "Gradient ascent from a gray image on the mean activation of each filter (default: the first 16) of a layer: [images [F, H, W, C], activations].") { args, _ in
+            let (result, _) = try maximize(args)
+            return .list([.tensor(result.images), .list(result.activations.map { .number(Double($0)) })])
+        },
+        Builtin("plot_filters(model, layer, filters=none, steps=60, step_size=0.05, l2_decay=0.001, blur_every=0, jitter=1, seed=0)",
+                "A grid of the images that excite each filter of a layer most (gradient ascent), captioned with filter and activation.") { args, _ in
+            let (result, filters) = try maximize(args)
+            let model = try args.model("model")
+            let name = model.layers[try layerIndex(args, model)].name
+            return .figure(try args.reporting {
+                try AnalysisFigures.maximizedFilters(images: result.images, filters: filters, activations: result.activations,
+                                                     layerName: name)
+            })
+        },
+    ]
+
+    /// A ConfusionMatrix from a [classes, classes] counts tensor (or nested list).
+    private static func confusion(_ args: Arguments) throws -> ConfusionMatrix {
+        let counts = try args.tensor("matrix")
+        guard counts.rank == 2, counts.shape[0] == counts.shape[1], counts.shape[0] > 0 else {
+            throw FernError.runtime("\(args.function): expected a square counts matrix from confusion_matrix, got shape \(describeShape(counts.shape))")
+        }
+        let classes = counts.shape[0]
+        let names = try args.optional("class_names").map { _ in try args.strings("class_names") }
+            ?? (classes == Dataset.ferClassNames.count ? Dataset.ferClassNames : (0..<classes).map(String.init))
+        guard names.count == classes else {
+            throw FernError.runtime("\(args.function): \(names.count) class names for \(classes) classes")
+        }
+        var labels: [Int] = [], predicted: [Int] = []
+        for t in 0..<classes {
+            for p in 0..<classes {
+                let n = counts.scalars[t * classes + p]
+                guard n >= 0, n == n.rounded(), n < 1e9 else {
+                    throw FernError.runtime("\(args.function): the matrix must hold counts (whole numbers ≥ 0), found \(n)")
+                }
+                labels += Array(repeating: t, count: Int(n))
+                predicted += Array(repeating: p, count: Int(n))
+            }
+        }
+        return try args.reporting { try ConfusionMatrix(predicted: predicted, labels: labels, classNames: names) }
+    }
+
+    /// A class given by index or by name (of the dataset's classes), or nil.
+    private static func classIndex(_ args: Arguments, _ name: String, _ dataset: Dataset) throws -> Int? {
+        switch args.optional(name) {
+        case nil: return nil
+        case .string(let className)?:
+            guard let index = dataset.classNames.firstIndex(of: className) else {
+                throw FernError.runtime("\(args.function): no class named '\(className)'; the classes are \(dataset.classNames.joined(separator: ", "))")
+            }
+            return index
+        default: return try args.int(name)
+        }
+    }
+
+    private static func saliencyMaps(_ args: Arguments, _ model: Sequential, _ images: Tensor, _ classes: [Int]?) throws -> Tensor {
+        let method = try args.optionalString("method") ?? "gradient"
+        switch method {
+        case "gradient":
+            return try args.reporting { try Saliency.vanilla(model: model, images: images, classes: classes) }
+        case "smoothgrad":
+            let samples = try args.int("samples", default: 20), noise = Float(try args.number("noise", default: 0.15))
+            let seed = try args.seed("seed")
+            return try args.reporting {
+                try Saliency.smoothGrad(model: model, images: images, classes: classes, samples: samples, noise: noise, seed: seed)
+            }
+        case "gradcam":
+            let layer = try args.optional("layer") == nil ? lastFeatureMapLayer(model) : layerIndex(args, model)
+            return try args.reporting { try Saliency.gradCAM(model: model, images: images, layer: layer, classes: classes) }
+        default:
+            throw FernError.runtime("\(args.function): unknown method '\(method)'; choose \"gradient\", \"smoothgrad\" or \"gradcam\"")
+        }
+    }
+
+    /// Grad-CAM's usual choice: the last convolution layer.
+    private static func lastFeatureMapLayer(_ model: Sequential) throws -> Int {
+        guard let index = model.layers.lastIndex(where: { $0 is Conv2DLayer }) else {
+            throw FernError.runtime("saliency: gradcam needs a model with convolution layers")
+        }
+        return index
+    }
+
+    private static func maximize(_ args: Arguments) throws -> (result: (images: Tensor, activations: [Float], trace: [Float]), filters: [Int]) {
+        let model = try args.model("model")
+        let layer = try layerIndex(args, model)
+        let channels = model.outputShapes[layer].last ?? 0
+        let filters = try args.optional("filters").map { _ in try args.wholeNumberList("filters") } ?? Array(0..<min(channels, 16))
+        var ascent = ActivationMaximization()
+        ascent.steps = try args.int("steps", default: 60)
+        ascent.stepSize = Float(try args.number("step_size", default: 0.05))
+        ascent.l2Decay = Float(try args.number("l2_decay", default: 0.001))
+        ascent.blurEvery = try args.int("blur_every", default: 0)
+        ascent.jitter = try args.int("jitter", default: 1)
+        ascent.seed = try args.seed("seed")
+        guard (0...10_000).contains(ascent.steps), filters.count <= 1024 else {
+            throw FernError.runtime("\(args.function): at most 10000 steps and 1024 filters")
+        }
+        return (try args.reporting { try ascent.run(model: model, layer: layer, filters: filters) }, filters)
+    }
+}

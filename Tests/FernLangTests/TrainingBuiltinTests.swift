@@ -1,0 +1,124 @@
+import FernTensor
+import Foundation
+import Testing
+@testable import FernLang
+
+@Suite struct TrainingBuiltinTests {
+    /// 300 normalized synthetic faces split 80/20, and a small CNN.
+    static let setup = """
+        ds = normalize(synthetic_faces(300, seed=1))
+        train, val = split(ds, 0.2, seed=1)
+        m = sequential([conv2d(8, 5, strides=2, activation="relu"), maxpool(2), flatten(), dense(7, activation="softmax")], seed=1)
+        """
+
+    @Test func fitImprovesASmallCNNOnSyntheticFaces() throws {
+        let session = try Session()
+        try session.run(Self.setup + "\nbefore = evaluate(m, train)")
+        try session.run("h = fit(m, train, epochs=8, batch=32, lr=0.003, validation=val, seed=1)")
+        let loss = try session.numbers("h.loss")
+        #expect(loss.count == 8)
+        #expect(try session.numbers("h.val_accuracy").count == 8)
+        #expect(loss.last! < loss.first! - 0.15, "training loss \(loss)")
+        let before = try session.numbers("before"), after = try session.numbers("evaluate(m, train)")
+        #expect(after[0] < before[0] - 0.15 && after[1] > before[1] + 0.1, "before \(before), after \(after)")
+        // evaluate's accuracy is the share of predict's classes that are right.
+        #expect(isClose(try session.number("accuracy(val.labels, predict(m, val))"), try session.numbers("evaluate(m, val)")[1]))
+        #expect(try session.tensor("predict_proba(m, val)").shape == [Int(try session.number("len(val)")), 7])
+    }
+
+    @Test func fitUsesTheInterpretersProgressAndStopsCleanlyWhenInterrupted() throws {
+        let session = try Session()
+        try session.run(Self.setup + "\nbefore = predict_proba(m, val)")
+        let progressMade = Box(0), polls = Box(0)
+        session.interpreter.makeProgress = {
+            progressMade.value += 1
+            return .init(style: .silent) { _ in }
+        }
+        // The fit call polls once, then the trainer once per batch: 8 batches
+        // of 30 make an epoch, so the stop comes in the middle of the second.
+        session.interpreter.shouldStop = {
+            polls.value += 1
+            return polls.value > 12
+        }
+        try session.run("h = fit(m, train, epochs=50, batch=30)")
+        session.interpreter.shouldStop = { false }
+        #expect(progressMade.value >= 1)
+        #expect(try session.run("h.epochs") == "1")
+        #expect(try session.run("h.stopped_early") == "true")
+        #expect(try session.run("predict_proba(m, val) == before") == "false", "the weights were trained in place")
+    }
+
+    @Test func resumingFromACompleteCheckpointDoesNotRetrain() throws {
+        let session = try Session()
+        let checkpoint = session.path("cnn.ckpt")
+        try session.run(Self.setup + """
+
+            h = fit(m, train, epochs=2, batch=64, validation=val, checkpoint="\(checkpoint)", resume=true)
+            again = sequential([conv2d(8, 5, strides=2, activation="relu"), maxpool(2), flatten(), dense(7, activation="softmax")], seed=9)
+            h2 = fit(again, train, epochs=2, batch=64, validation=val, checkpoint="\(checkpoint)", resume=true)
+            h3 = fit(again, train, epochs=3, batch=64, validation=val, checkpoint="\(checkpoint)", resume=true)
+            """)
+        #expect(FileManager.default.fileExists(atPath: checkpoint))
+        #expect(try session.numbers("h2.loss") == session.numbers("h.loss"))
+        #expect(try session.run("h3.epochs") == "3")
+        #expect(try session.numbers("h3.loss").prefix(2) == session.numbers("h.loss")[...])
+        let other = "sequential([flatten(), dense(7)])"
+        #expect(session.error("fit(\(other), train, epochs=3, checkpoint=\"\(checkpoint)\", resume=true)")
+                .contains("holds a different model"))
+    }
+
+    @Test func optimizersSchedulesAugmentationAndClassWeightsAreKeywordOptions() throws {
+        let session = try Session()
+        try session.run(Self.setup)
+        try session.run("h = fit(m, train, epochs=3, batch=64, optimizer=\"sgd\", lr=0.05, momentum=0.9, schedule=\"cosine\", flip=true, shift=2, rotate=5, zoom=0.1, class_weights=true, seed=2)")
+        let rates = try session.numbers("h.learning_rate")
+        #expect(rates.count == 3 && isClose(rates[0], 0.05) && rates[1] < rates[0] && rates[2] < rates[1], "\(rates)")
+        try session.run("h = fit(m, train, epochs=2, optimizer=\"adamw\", weight_decay=0.01, class_weights=[1, 2, 1, 1, 1, 1, 1], validation=0.25, patience=1, monitor=\"val_loss\", schedule=\"plateau\")")
+        #expect(try session.numbers("h.val_loss").count >= 1)
+        try session.run("h = fit(m, train, epochs=1, schedule=\"step\")")
+        #expect(try session.numbers("h.learning_rate") == [Double(Float(0.001))])
+    }
+
+    @Test func confusionMatrixCountsTrueAgainstPredictedClasses() throws {
+        let session = try Session()
+        let matrix = try session.tensor("confusion_matrix([0, 1, 1, 2], [0, 1, 2, 2])")
+        #expect(matrix.shape == [3, 3])
+        #expect(matrix.scalars == [1, 0, 0, 0, 1, 1, 0, 0, 1])
+        #expect(try session.tensor("confusion_matrix([0], [1], classes=4)").shape == [4, 4])
+        #expect(try session.number("accuracy([0, 1, 1, 2], [0, 1, 2, 2])") == 0.75)
+        #expect(session.error("confusion_matrix([0, 1], [0])").contains("confusion_matrix: 2 labels but 1 predictions"))
+        #expect(session.error("confusion_matrix([0, 5], [0, 1], classes=3)").contains("class 5 is outside 0-2"))
+    }
+
+    @Test func writeSubmissionPredictsTheTestImages() throws {
+        let session = try Session()
+        let path = session.path("submission.csv")
+        try session.run(Self.setup + "\ntest = take(val, 5)\nwrite_submission(m, test, \"\(path)\")")
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 6)
+        #expect(lines[0] == "id,label")
+        let predicted = try session.numbers("predict(m, test)").map { String(Int($0)) }
+        let ids = try session.numbers("test.ids").map { String(Int($0)) }
+        #expect(lines.dropFirst().map(String.init) == zip(ids, predicted).map { "\($0),\($1)" })
+        try session.run("write_submission([1, 2, 3, 4, 5], test, \"\(path)\")")
+        #expect(try String(contentsOfFile: path, encoding: .utf8).hasSuffix(",5\n"))
+    }
+
+    @Test func badTrainingArgumentsAreClearErrors() throws {
+        let session = try Session()
+        try session.run(Self.setup)
+        #expect(session.error("fit(m, train, optimizer=\"rmsprop\")").contains("fit: unknown optimizer \"rmsprop\" (choose adam, adamw or sgd)"))
+        #expect(session.error("fit(m, train, schedule=\"linear\")").contains("fit: unknown schedule \"linear\""))
+        #expect(session.error("fit(m, 3)").contains("fit: expected a dataset for 'data', got number"))
+        #expect(session.error("fit(m, train, patience=2)").contains("fit: 'patience' (early stopping) needs validation data"))
+        #expect(session.error("fit(m, train, class_weights=[1, 2])").contains("'class_weights' needs 7 non-negative numbers"))
+        #expect(session.error("fit(m, train, lr=0)").contains("fit: 'lr' must be a positive number"))
+        #expect(session.error("fit(m, train, batch=0)").contains("fit: 'batch' must be at least 1"))
+        #expect(session.error("fit(m, train, validation=\"val\")").contains("expected a dataset or a fraction"))
+        #expect(session.error("fit(m, train, epochs=1, optimizer=\"sgd\", momentum=2)").contains("fit: "))
+        #expect(session.error("fit(m, train, epocs=3)").contains("fit() has no parameter named 'epocs'"))
+        try session.run("three = sequential([flatten(), dense(3)])")
+        #expect(session.error("fit(three, train, epochs=1)").contains("fit: label"))
+        #expect(session.error("evaluate(m, normalize(zeros([2, 48, 48, 1])))").contains("evaluate: expected a dataset for 'data', got tensor"))
+    }
+}
