@@ -1,6 +1,57 @@
 import ArgumentParser
+import FernNotebook
+import Foundation
 
-/// `fern run FILE.fernb` (being written).
+/// `fern run FILE.fernb`: runs a notebook in batch and writes its figures
+/// and report.
 struct Run: ParsableCommand {
-    func run() throws {}
+    static let configuration = CommandConfiguration(
+        abstract: "Run a .fernb notebook and write its figures and report (report.md, report.html).",
+        discussion: """
+            Cells run in order in one session. The parameters cell runs as written, then each -p \
+            replaces one of its variables; a value is read as a Fern literal (30, 0.001, true, [32, 64], \
+            "text") when it is one, and as a string otherwise, so paths need no quotes. \
+            Cells marked `#%% cache` are skipped when their source and every value and file they read \
+            are unchanged since the last run; their output, figures and variables come from OUT/.cache. \
+            A failing cell stops the run; the report is still written and the exit status is 1.
+            """)
+
+    @Argument(help: "The notebook to run.")
+    var notebook: String
+
+    @Option(name: [.customShort("p"), .customLong("param")], help: ArgumentHelp(
+        "Set a parameter of the notebook's parameters cell, e.g. -p epochs=30 -p data=fer/train.csv.",
+        valueName: "name=value"))
+    var parameters: [String] = []
+
+    @Option(name: .customLong("out"), help: ArgumentHelp(
+        "Output folder for figures, reports and the cache (default: NAME-out in the working directory).",
+        valueName: "dir"))
+    var output: String?
+
+    @Flag(name: .customLong("no-cache"), help: "Re-run every cached cell and refresh its cache entry.")
+    var noCache = false
+
+    func run() throws {
+        let file = try NotebookFile.read(path: notebook)
+        var options = NotebookRunOptions(outputFolder: output.map { URL(fileURLWithPath: $0) }
+            ?? NotebookRunOptions.defaultOutputFolder(for: notebook))
+        options.parameters = try parameters.map(ParameterOverride.init(parsing:))
+        options.useCache = !noCache
+        options.log = { text in
+            FileHandle.standardOutput.write(Data(text.utf8))
+        }
+        let result: NotebookRun
+        do {
+            result = try NotebookRunner.run(file, options: options)
+        } catch let error as NotebookError {
+            FileHandle.standardError.write(Data("fern run: error: \(error.description)\n".utf8))
+            throw ExitCode.validationFailure
+        }
+        if let failure = result.failure {
+            FileHandle.standardError.write(Data("fern run: stopped by an error in \(failure.description)\nreport: \(result.htmlReport.path)\n".utf8))
+            throw ExitCode.failure
+        }
+        print("\(notebook): \(result.cells.count) cells in \(String(format: "%.1f", result.seconds)) s; report: \(result.htmlReport.path)")
+    }
 }

@@ -1,0 +1,59 @@
+import FernLang
+import Foundation
+
+/// How to run a notebook.
+public struct NotebookRunOptions {
+    /// Where figures, the reports and the cache (`.cache/`) go.
+    public var outputFolder: URL
+    /// `-p name=value` overrides of the parameters cell, in order.
+    public var parameters: [ParameterOverride] = []
+    /// False (`--no-cache`) re-runs every `cache` cell and refreshes its entry.
+    public var useCache = true
+    /// Variables defined before the first cell, for a program that embeds
+    /// the runner (and tests that hand a notebook values Fern cannot write).
+    public var initialVariables: [String: Value] = [:]
+    /// Receives progress as it happens: cell headers, printed output, cache notes.
+    public var log: (String) -> Void = { _ in }
+
+    public init(outputFolder: URL) {
+        self.outputFolder = outputFolder
+    }
+
+    /// `NAME-out` in the working directory for `path/NAME.fernb`.
+    public static func defaultOutputFolder(for notebookPath: String) -> URL {
+        let name = URL(fileURLWithPath: notebookPath).deletingPathExtension().lastPathComponent
+        return URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(name + "-out")
+    }
+}
+
+/// The result of running a notebook: what each cell produced, and the
+/// error that stopped the run, if one did.
+public struct NotebookRun {
+    public var notebook: NotebookFile
+    public var outputFolder: URL
+    public var parameters: [ParameterValue] = []
+    public var started: Date
+    public var seconds = 0.0
+    /// Every cell up to the last one run (the failing one, after a failure).
+    public var cells: [CellOutcome] = []
+    public var failure: CellFailure?
+
+    public var succeeded: Bool { failure == nil }
+    public var markdownReport: URL { outputFolder.appendingPathComponent("report.md") }
+    public var htmlReport: URL { outputFolder.appendingPathComponent("report.html") }
+}
+
+/// The error that stopped a notebook run, located in the notebook file.
+public struct CellFailure: Error, CustomStringConvertible, Sendable {
+    public var notebookPath: String
+    public var cellNumber: Int
+    /// The line in the notebook file, when the error has one.
+    public var line: Int?
+    /// The error as Fern renders it: `file:line:column: error: ...`, the
+    /// source line and a caret.
+    public var message: String
+
+    public var description: String {
+        "cell \(cellNumber) of \(notebookPath)\(line.map { ", line \($0)" } ?? ""):\n\(message)"
+    }
+}

@@ -1,0 +1,205 @@
+import FernLang
+import FernNN
+import Foundation
+
+/// Runs a notebook's cells in order in one interpreter, writes its figures
+/// and reports into the output folder, and reuses `cache` cells' results
+/// whose inputs have not changed (see `CellCache`).
+public final class NotebookRunner {
+    let notebook: NotebookFile
+    let options: NotebookRunOptions
+    private let interpreter: Interpreter
+    private let recorder: CellRecorder
+    private let cache: CellCache
+    /// Cache entries this run used or wrote; the rest are pruned after a successful run.
+    private var usedKeys: Set<String> = []
+
+    public init(notebook: NotebookFile, options: NotebookRunOptions) {
+        self.notebook = notebook
+        self.options = options
+        let recorder = CellRecorder(outputFolder: options.outputFolder, echo: options.log)
+        let interpreter = Interpreter(output: { recorder.write($0) })
+        interpreter.display = { figure, name in try recorder.save(figure, name: name) }
+        interpreter.makeProgress = { ProgressReporter(style: .epochLines) { recorder.write($0) } }
+        self.recorder = recorder
+        self.interpreter = interpreter
+        self.cache = CellCache(folder: options.outputFolder.appendingPathComponent(".cache"))
+        interpreter.globals = options.initialVariables
+    }
+
+    /// Runs the notebook and writes `report.md` and `report.html`, also when
+    /// a cell fails (the run then has a `failure`). Throws only for problems
+    /// found before any cell runs (a bad `-p`) or when the output cannot be written.
+    public static func run(_ notebook: NotebookFile, options: NotebookRunOptions) throws -> NotebookRun {
+        try NotebookRunner(notebook: notebook, options: options).run()
+    }
+
+    public func run() throws -> NotebookRun {
+        let parameterNames = try checkParameters()
+        try FileManager.default.createDirectory(at: options.outputFolder, withIntermediateDirectories: true)
+        var result = NotebookRun(notebook: notebook, outputFolder: options.outputFolder, started: Date())
+        let start = ContinuousClock.now
+        for cell in notebook.cells {
+            var outcome = CellOutcome(cell: cell)
+            if cell.kind != .markdown {
+                options.log("── cell \(cell.number)\(cell.title.isEmpty ? "" : ": \(cell.title)") (line \(cell.firstLine))\n")
+                recorder.begin(cell: cell.number)
+                let cellStart = ContinuousClock.now
+                do {
+                    if cell.cached {
+                        try runCached(cell, &outcome)
+                    } else {
+                        try execute(cell)
+                    }
+                    if cell.kind == .parameters {
+                        applyOverrides()
+                        result.parameters = parameterValues(parameterNames)
+                    }
+                } catch {
+                    let failure = self.failure(error, in: cell)
+                    outcome.error = failure.message
+                    result.failure = failure
+                }
+                outcome.seconds = (ContinuousClock.now - cellStart).seconds
+                outcome.output = recorder.output
+                outcome.figures = recorder.figures
+            }
+            result.cells.append(outcome)
+            if result.failure != nil { break }
+        }
+        result.seconds = (ContinuousClock.now - start).seconds
+        try NotebookReport(run: result).write()
+        if result.succeeded { cache.prune(keeping: usedKeys) }
+        return result
+    }
+
+    // MARK: Parameters
+
+    /// The names the parameters cell assigns, in order; throws when a `-p`
+    /// names another or the notebook has no parameters cell.
+    private func checkParameters() throws -> [String] {
+        guard let cell = notebook.parametersCell else {
+            if let first = options.parameters.first {
+                throw NotebookError("\(notebook.path) has no parameters cell (`#%% parameters`) for -p \(first.name) to set")
+            }
+            return []
+        }
+        guard let usage = try? VariableUsage(of: cell.source) else { return [] }  // the syntax error shows when it runs
+        let names = orderOfAppearance(usage.assigns, in: cell.source)
+        for override in options.parameters where !usage.assigns.contains(override.name) {
+            throw NotebookError("unknown parameter '\(override.name)'; the parameters cell of \(notebook.path) (line \(cell.firstLine)) defines: \(names.joined(separator: ", "))")
+        }
+        return names
+    }
+
+    private func orderOfAppearance(_ names: Set<String>, in source: String) -> [String] {
+        func position(_ name: String) -> Int {
+            source.split(separator: "\n").firstIndex { line in
+                let text = line.drop { $0 == " " }
+                return text.hasPrefix(name) && text.dropFirst(name.count).first.map { $0 == " " || $0 == "=" || $0 == "," } == true
+            } ?? Int.max
+        }
+        return names.sorted { (position($0), $0) < (position($1), $1) }
+    }
+
+    private func applyOverrides() {
+        guard !options.parameters.isEmpty else { return }
+        var globals = interpreter.globals
+        for override in options.parameters {
+            globals[override.name] = override.value
+            recorder.write("\(override.name) = \(ParameterValue.source(of: override.value))  # from -p")
+        }
+        interpreter.globals = globals
+    }
+
+    private func parameterValues(_ names: [String]) -> [ParameterValue] {
+        let overridden = Set(options.parameters.map(\.name))
+        let globals = interpreter.globals
+        return names.compactMap { name in
+            globals[name].map { ParameterValue(name: name, value: ParameterValue.source(of: $0), overridden: overridden.contains(name)) }
+        }
+    }
+
+    // MARK: Cells
+
+    /// Runs a code cell. The source is preceded by blank lines so that the
+    /// interpreter's line numbers, in errors and in functions the cell
+    /// defines, are the notebook file's. A figure left as the last value is
+    /// shown; any other value is printed, as in the REPL.
+    private func execute(_ cell: NotebookFile.Cell) throws {
+        let source = String(repeating: "\n", count: max(0, cell.firstLine - 1)) + cell.source
+        guard let value = try interpreter.run(source, file: notebook.path) else { return }
+        if case .figure(let figure) = value {
+            _ = try interpreter.display(figure, nil)
+        } else {
+            recorder.write(value.description)
+        }
+    }
+
+    private func runCached(_ cell: NotebookFile.Cell, _ outcome: inout CellOutcome) throws {
+        guard let usage = try? VariableUsage(of: cell.source) else { return try execute(cell) }
+        let before = interpreter.globals
+        let key = cache.key(for: cell, usage: usage, globals: before)
+        usedKeys.insert(key.hex)
+        var note: String
+        if !options.useCache {
+            note = "cache: re-running (--no-cache)"
+        } else if let entry = cache.entry(for: key) {
+            do {
+                let values = try cache.restore(entry, figuresInto: options.outputFolder)
+                interpreter.globals = before.merging(values) { _, restored in restored }
+                outcome.ran = false
+                outcome.cacheNote = "cache: reused from \(NotebookReport.format(entry.created))"
+                options.log(outcome.cacheNote! + "\n")
+                recorder.replay(output: entry.output, figures: entry.figures)
+                return
+            } catch {
+                note = "cache: re-running (the entry could not be read: \(error))"
+            }
+        } else {
+            note = "cache: re-running (\(cache.missReason(for: key, cellNumber: cell.number)))"
+        }
+        outcome.cacheNote = note
+        options.log(note + "\n")
+        try execute(cell)
+        let after = interpreter.globals
+        // What the cell bound, plus models it read: training changes a model in place.
+        var names = usage.assigns.filter { after[$0] != nil }
+        names.formUnion(after.keys.filter { before[$0] == nil })
+        names.formUnion(usage.reads.filter { if case .model? = after[$0] { true } else { false } })
+        if let unstorable = names.sorted().first(where: { !StoredValue.canStore(after[$0]!) }) {
+            outcome.cacheNote = "cache: this cell cannot be cached, so it runs every time: `\(unstorable)` holds a \(StoredValue.unstorableType(after[unstorable]!)), and functions, figures and layer recipes cannot be stored"
+            options.log(outcome.cacheNote! + "\n")
+            return
+        }
+        do {
+            try cache.store(key: key, cellNumber: cell.number, output: recorder.output, figures: recorder.figures,
+                            variables: Dictionary(uniqueKeysWithValues: names.map { ($0, after[$0]!) }),
+                            outputFolder: options.outputFolder)
+        } catch {
+            outcome.cacheNote = note + "; could not save the result: \(error)"
+            options.log(outcome.cacheNote! + "\n")
+        }
+    }
+
+    private func failure(_ error: any Error, in cell: NotebookFile.Cell) -> CellFailure {
+        if let error = error as? FernError {
+            return CellFailure(notebookPath: notebook.path, cellNumber: cell.number, line: error.location?.line,
+                               message: error.description)
+        }
+        return CellFailure(notebookPath: notebook.path, cellNumber: cell.number, line: nil,
+                           message: "\(notebook.path): error: \(error)")
+    }
+}
+
+extension ParameterValue {
+    /// A value written as Fern source: strings quoted.
+    static func source(of value: Value) -> String {
+        guard case .string(let text) = value else { return value.description }
+        return "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
