@@ -52,7 +52,9 @@ public enum AnalysisFigures {
             var heat = try ImagePanel(map, title: "saliency", range: 0...1, colormap: .turbo)
             heat.showsColorBar = i == 0
             panels.append(heat)
-            panels.append(try Overlay(image: image, heatmap: map, alpha: 0.5, title: "overlay"))
+            var overlay = try Overlay(image: image, heatmap: map, alpha: 0.5, title: "overlay")
+            overlay.heatmapRange = 0...1
+            panels.append(overlay)
         }
         return try Figure(width: 660, height: 220 * n + 40, title: title, rows: n, columns: 3, panels: panels)
     }

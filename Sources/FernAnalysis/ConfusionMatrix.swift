@@ -11,13 +11,13 @@ public struct ConfusionMatrix: Sendable, Equatable {
 
     public init(predicted: [Int], labels: [Int], classNames: [String]) throws {
         guard predicted.count == labels.count else {
-            throw AnalysisError("confusion matrix: \(predicted.count) predictions for \(labels.count) labels")
+            throw AnalysisError("\(predicted.count) predictions for \(labels.count) labels")
         }
         let classes = classNames.count
         var counts = Array(repeating: Array(repeating: 0, count: classes), count: classes)
         for (p, t) in zip(predicted, labels) {
             guard (0..<classes).contains(p), (0..<classes).contains(t) else {
-                throw AnalysisError("confusion matrix: class \((0..<classes).contains(t) ? p : t) is outside 0..<\(classes)")
+                throw AnalysisError("class \((0..<classes).contains(t) ? p : t) is outside 0-\(classes - 1)")
             }
             counts[t][p] += 1
         }

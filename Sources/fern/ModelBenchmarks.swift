@@ -1,3 +1,4 @@
+import FernAnalysis
 import FernNN
 import FernTensor
 
@@ -24,17 +25,13 @@ struct ModelBenchmarks {
         return BenchResult(name: name, value: Double(batch) / seconds, unit: "images/s")
     }
 
-    /// Inference-mode forward, sum of each image's top-class probability,
-    /// gradient with respect to the input batch only.
+    /// The saliency maps users get (`Saliency.vanilla`): inference-mode
+    /// forward, each image's top-class score before softmax, gradient with
+    /// respect to the input batch only, normalized maps.
     func saliency(_ name: String, model: Sequential, batch: Int) throws -> BenchResult {
         var generator = SeededGenerator(seed: 5)
         let images = try Tensor.randomNormal([batch, 48, 48, 1], using: &generator)
-        let seconds = try time {
-            let x = images.requiringGrad()
-            let probabilities = try model.forward(x, context: ForwardContext(training: false))
-            let top = try probabilities.max(axes: [1]).sum()
-            _ = try gradients(of: top, wrt: [x])
-        }
+        let seconds = try time { _ = try Saliency.vanilla(model: model, images: images, batchSize: batch) }
         return BenchResult(name: name, value: Double(batch) / seconds, unit: "images/s")
     }
 }
