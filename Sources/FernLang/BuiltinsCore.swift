@@ -62,7 +62,40 @@ extension Builtins {
         Builtin("type(x)", "The name of the value's type: number, string, bool, none, list, tensor, function, ...") { args, _ in
             .string(args.value("x").typeName)
         },
+        Builtin("table(rows, header=none, digits=3)",
+                "Rows (lists) as an aligned text table with an optional header; numbers right-aligned with at most digits decimals.") { args, _ in
+            guard case .list(let rows) = args.value("rows") else { throw args.failure("rows", expected: "a list of rows", got: args.value("rows")) }
+            let header = try args.optional("header").map { _ in try args.strings("header") }
+            return .string(try textTable(rows, header: header, digits: try args.int("digits", default: 3)))
+        },
     ]
+
+    /// Columns padded to their widest cell, numbers on the right.
+    private static func textTable(_ rows: [Value], header: [String]?, digits: Int) throws -> String {
+        guard (0...12).contains(digits) else { throw FernError.runtime("table: 'digits' must be between 0 and 12, got \(digits)") }
+        let cells: [[(text: String, number: Bool)]] = try rows.map { row in
+            guard case .list(let items) = row else { throw FernError.runtime("table: each row must be a list, got a \(row.typeName)") }
+            return items.map { item in
+                guard case .number(let n) = item else { return (item.description, false) }
+                let scale = pow(10, Double(digits))
+                return (Value.number((n * scale).rounded() / scale).description, true)
+            }
+        }
+        let all = (header.map { [$0.map { ($0, false) }] } ?? []) + cells
+        let columns = all.map(\.count).max() ?? 0
+        let widths = (0..<columns).map { c in all.map { c < $0.count ? $0[c].text.count : 0 }.max() ?? 0 }
+        func line(_ row: [(text: String, number: Bool)]) -> String {
+            row.enumerated().map { c, cell in
+                let pad = String(repeating: " ", count: widths[c] - cell.text.count)
+                return cell.number ? pad + cell.text : cell.text + pad
+            }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+        }
+        var lines = cells.map(line)
+        if let header {
+            lines.insert(contentsOf: [line(header.map { ($0, false) }), widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")], at: 0)
+        }
+        return lines.joined(separator: "\n")
+    }
 
     /// The help text for a value passed to `help`: a function's signature
     /// and doc, or the list of all built-ins.

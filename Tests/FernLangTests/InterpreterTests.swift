@@ -189,3 +189,19 @@ import Testing
         #expect(Interpreter.isComplete("s = \"a(b\" # (unclosed in a comment"))
     }
 }
+
+@Suite struct TableBuiltinTests {
+    @Test func tableAlignsTextLeftAndNumbersRightUnderAHeader() throws {
+        let text = try evaluate(#"table([["angry", 3995, 0.13914], ["disgust", 436, 0.01519]], header=["class", "images", "share"])"#)
+        #expect(text == """
+            class    images  share
+            -------  ------  -----
+            angry      3995  0.139
+            disgust     436  0.015
+            """)
+    }
+
+    @Test func tableRejectsRowsThatAreNotLists() {
+        #expect(errorText("table([1, 2])").contains("table: each row must be a list, got a number"))
+    }
+}
