@@ -51,6 +51,7 @@ let package = Package(
         .testTarget(name: "FernREPLTests", dependencies: ["FernREPL", "FernLang", "FernTestSupport"]),
         .testTarget(name: "FernAnalysisTests", dependencies: ["FernAnalysis", "FernNN", "FernPlot", "FernTensor", "CCairo",
                                                               "FernTestSupport"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["FernNN", "FernData", "FernTensor", "FernAnalysis"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["FernNN", "FernData", "FernTensor", "FernAnalysis", "FernNotebook",
+                                                             "FernTestSupport"]),
     ]
 )

@@ -63,7 +63,7 @@ extension Builtins {
             .string(args.value("x").typeName)
         },
         Builtin("table(rows, header=none, digits=3)",
-                "Rows (lists) as an aligned text table with an optional header; numbers right-aligned with at most digits decimals.") { args, _ in
+                "Rows (lists) as an aligned text table with an optional header; numbers right-aligned, columns with fractions at digits decimals.") { args, _ in
             guard case .list(let rows) = args.value("rows") else { throw args.failure("rows", expected: "a list of rows", got: args.value("rows")) }
             let header = try args.optional("header").map { _ in try args.strings("header") }
             return .string(try textTable(rows, header: header, digits: try args.int("digits", default: 3)))
@@ -73,12 +73,18 @@ extension Builtins {
     /// Columns padded to their widest cell, numbers on the right.
     private static func textTable(_ rows: [Value], header: [String]?, digits: Int) throws -> String {
         guard (0...12).contains(digits) else { throw FernError.runtime("table: 'digits' must be between 0 and 12, got \(digits)") }
-        let cells: [[(text: String, number: Bool)]] = try rows.map { row in
+        let values: [[Value]] = try rows.map { row in
             guard case .list(let items) = row else { throw FernError.runtime("table: each row must be a list, got a \(row.typeName)") }
-            return items.map { item in
+            return items
+        }
+        // A column with any fraction shows every number with `digits` decimals.
+        let fractional = Set(values.flatMap { row in row.indices.filter { i in
+            if case .number(let n) = row[i] { return n != n.rounded() && n.isFinite } else { return false }
+        } })
+        let cells: [[(text: String, number: Bool)]] = values.map { row in
+            row.enumerated().map { column, item in
                 guard case .number(let n) = item else { return (item.description, false) }
-                let scale = pow(10, Double(digits))
-                return (Value.number((n * scale).rounded() / scale).description, true)
+                return (fractional.contains(column) ? String(format: "%.\(digits)f", n) : Value.number(n).description, true)
             }
         }
         let all = (header.map { [$0.map { ($0, false) }] } ?? []) + cells

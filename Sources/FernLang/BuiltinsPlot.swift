@@ -163,7 +163,8 @@ extension Builtins {
                 let (train, validation) = pick(history)
                 return try [(prefix + "train", train), (prefix + "validation", validation)]
                     .filter { !$0.1.isEmpty }
-                    .map { try Series(name: $0.0, y: $0.1.map(Double.init)) }
+                    // Markers on short runs: each epoch is a point worth seeing (one epoch is only a point).
+                    .map { try Series(name: $0.0, y: $0.1.map(Double.init), markers: $0.1.count <= 15) }
             }
         }
         let figure = try args.reporting {

@@ -12,6 +12,8 @@ public final class BatchNormLayer: Layer {
     public private(set) var beta: Parameter?
     public private(set) var runningMean: Parameter?
     public private(set) var runningVariance: Parameter?
+    /// Replaces `momentum` while the running statistics are recalibrated.
+    var momentumOverride: Float?
 
     public init(momentum: Float = 0.99, epsilon: Float = 1e-3, name: String = "batch_norm") throws {
         guard momentum >= 0 && momentum < 1, epsilon > 0 else {
@@ -39,7 +41,7 @@ public final class BatchNormLayer: Layer {
         }
         var statistics = BatchNormStatistics(mean: runningMean.value, variance: runningVariance.value)
         let y = try Tensor.batchNorm(input, gamma: gamma.value, beta: beta.value, statistics: &statistics,
-                                     training: context.training, momentum: momentum, epsilon: epsilon)
+                                     training: context.training, momentum: momentumOverride ?? momentum, epsilon: epsilon)
         if context.training {
             runningMean.value = statistics.mean
             runningVariance.value = statistics.variance

@@ -80,6 +80,9 @@ public final class Trainer {
                                loss: Float(lossSum / Double(seen)), accuracy: Float(correct) / Float(seen), images: seen)
             }
 
+            var recalibration = epochGenerator(seed: options.seed, epoch: epoch, stream: 4)
+            try model.recalibrateBatchNorm(images: images, batchSize: options.batchSize,
+                                           batches: options.batchNormRecalibrationBatches, generator: &recalibration)
             history.loss.append(Float(lossSum / Double(seen)))
             history.accuracy.append(Float(correct) / Float(seen))
             history.learningRate.append(rate)

@@ -18,6 +18,9 @@ public struct TrainingOptions {
     public var restoreBestWeights = true
     /// Where to write a checkpoint after every epoch (resume with `Trainer.resume`).
     public var checkpointPath: String?
+    /// After each epoch, recompute batch-norm statistics from this many
+    /// training batches (0: keep the running averages, as Keras does).
+    public var batchNormRecalibrationBatches = 10
     /// Transforms each training batch (augmentation); gets the epoch's generator.
     public var augment: ((Tensor, inout SeededGenerator) throws -> Tensor)?
 
@@ -27,6 +30,7 @@ public struct TrainingOptions {
         guard epochs >= 0 else { throw ModelError("epochs must be ≥ 0 (got \(epochs))") }
         guard batchSize > 0 else { throw ModelError("batch size must be positive (got \(batchSize))") }
         if let p = earlyStoppingPatience, p < 0 { throw ModelError("early-stopping patience must be ≥ 0") }
+        guard batchNormRecalibrationBatches >= 0 else { throw ModelError("batch-norm recalibration batches must be ≥ 0") }
     }
 }
 

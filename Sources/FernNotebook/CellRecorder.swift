@@ -10,6 +10,8 @@ final class CellRecorder {
     let echo: (String) -> Void
     private(set) var output = ""
     private(set) var figures: [String] = []
+    /// Every figure path written so far, as `show` returned it.
+    private(set) var savedPaths: Set<String> = []
     private var cellNumber = 0
     private var unnamedFigures = 0
 
@@ -42,6 +44,7 @@ final class CellRecorder {
         try figure.save(to: url.path)
         figures.removeAll { $0 == fileName }
         figures.append(fileName)
+        savedPaths.insert(url.path)
         echo("[figure: \(url.path)]\n")
         return url.path
     }

@@ -129,9 +129,12 @@ public final class NotebookRunner {
     private func execute(_ cell: NotebookFile.Cell) throws {
         let source = String(repeating: "\n", count: max(0, cell.firstLine - 1)) + cell.source
         guard let value = try interpreter.run(source, file: notebook.path) else { return }
-        if case .figure(let figure) = value {
+        switch value {
+        case .figure(let figure):
             _ = try interpreter.display(figure, nil)
-        } else {
+        case .string(let path) where recorder.savedPaths.contains(path):
+            break  // the path `show(...)` returned: the figure is in the report already
+        default:
             recorder.write(value.description)
         }
     }

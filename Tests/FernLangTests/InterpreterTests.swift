@@ -192,12 +192,12 @@ import Testing
 
 @Suite struct TableBuiltinTests {
     @Test func tableAlignsTextLeftAndNumbersRightUnderAHeader() throws {
-        let text = try evaluate(#"table([["angry", 3995, 0.13914], ["disgust", 436, 0.01519]], header=["class", "images", "share"])"#)
+        let text = try evaluate(#"table([["angry", 3995, 0.13914], ["disgust", 436, 2]], header=["class", "images", "share"])"#)
         #expect(text == """
             class    images  share
             -------  ------  -----
             angry      3995  0.139
-            disgust     436  0.015
+            disgust     436  2.000
             """)
     }
 
