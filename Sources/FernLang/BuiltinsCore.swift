@@ -63,7 +63,7 @@ extension Builtins {
             .string(args.value("x").typeName)
         },
         Builtin("table(rows, header=none, digits=3)",
-                "Rows (lists) as an aligned text table with an optional header; numbers right-aligned, columns with fractions at digits decimals.") { args, _ in
+                "Rows (lists) as an aligned text table with an optional header; numbers right-aligned, columns with fractions at digits decimals, none as -.") { args, _ in
             guard case .list(let rows) = args.value("rows") else { throw args.failure("rows", expected: "a list of rows", got: args.value("rows")) }
             let header = try args.optional("header").map { _ in try args.strings("header") }
             return .string(try textTable(rows, header: header, digits: try args.int("digits", default: 3)))
@@ -83,6 +83,7 @@ extension Builtins {
         } })
         let cells: [[(text: String, number: Bool)]] = values.map { row in
             row.enumerated().map { column, item in
+                if case .none = item { return ("-", true) }
                 guard case .number(let n) = item else { return (item.description, false) }
                 return (fractional.contains(column) ? String(format: "%.\(digits)f", n) : Value.number(n).description, true)
             }

@@ -220,6 +220,11 @@ extension Builtins {
         }
     }
 
+    /// An activation layer by name: what `softmax()` or `relu()` without an argument give.
+    static func activationLayer(_ name: String) throws -> Value {
+        .layer(try LayerRecipe { ActivationLayer(try Activation(name: name)) })
+    }
+
     /// A layer value; the layer is made once now to check its settings.
     private static func layer(_ args: Arguments, _ make: @escaping () throws -> Layer) throws -> Value {
         let name = try args.optionalString("name")

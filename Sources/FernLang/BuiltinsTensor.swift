@@ -1,3 +1,4 @@
+import FernNN
 import FernTensor
 import Foundation
 
@@ -5,8 +6,9 @@ import Foundation
 /// gradients.
 extension Builtins {
     static let tensor: [Builtin] = creation + shapes + reductions + elementwise + [
-        Builtin("softmax(t, axis=-1)", "Softmax along an axis: exponentials normalized to sum to 1.") { args, _ in
-            .tensor(try args.tensor("t").softmax(axis: try args.int("axis", default: -1)))
+        Builtin("softmax(t=none, axis=-1)", "Softmax along an axis: exponentials normalized to sum to 1; softmax() alone is the layer.") { args, _ in
+            guard args.optional("t") != nil else { return try activationLayer("softmax") }
+            return .tensor(try args.tensor("t").softmax(axis: try args.int("axis", default: -1)))
         },
         Builtin("argmax(t, axis=-1)", "Indices of the largest values along an axis.") { args, _ in
             .tensor(try args.tensor("t").argmax(axis: try args.int("axis", default: -1)))
@@ -107,7 +109,11 @@ extension Builtins {
     private static func elementwise(_ name: String, _ what: String,
                                     _ onTensor: @escaping @Sendable (Tensor) -> Tensor,
                                     _ onNumber: @escaping @Sendable (Double) -> Double) -> Builtin {
-        Builtin("\(name)(x)", "The \(what), of a number or of each element of a tensor.") { args, _ in
+        // relu(), sigmoid() and tanh() without an argument are layers, as in Keras and PyTorch.
+        let layer = (try? Activation(name: name)) != nil
+        return Builtin(layer ? "\(name)(x=none)" : "\(name)(x)",
+                       "The \(what), of a number or of each element of a tensor" + (layer ? "; \(name)() alone is the layer." : ".")) { args, _ in
+            if layer, args.optional("x") == nil { return try activationLayer(name) }
             if case .number(let n) = args.value("x") { return .number(onNumber(n)) }
             return .tensor(onTensor(try args.tensor("x")))
         }

@@ -9,8 +9,8 @@ import Foundation
 /// options), `evaluate`, `predict` and the confusion matrix.
 extension Builtins {
     static let training: [Builtin] = [
-        Builtin("fit(model, data, epochs=10, batch=64, optimizer=\"adam\", lr=0.001, momentum=0, weight_decay=0, validation=none, class_weights=false, flip=false, shift=0, rotate=0, zoom=0, schedule=\"constant\", patience=none, monitor=\"val_accuracy\", restore_best=true, checkpoint=none, resume=false, seed=0)",
-                "Trains the model in place and returns its history. optimizer: adam, adamw, sgd; schedule: constant, step, cosine, plateau; validation: a dataset or a fraction to hold out; class_weights: true (balanced) or a list; checkpoint: saved every epoch, resume=true continues from it. Ctrl-C stops after the current batch and returns the history so far.") { args, interpreter in
+        Builtin("fit(model, data, epochs=10, batch=64, optimizer=\"adam\", lr=0.001, momentum=0, weight_decay=0, validation=none, class_weights=false, flip=false, shift=0, rotate=0, zoom=0, schedule=\"constant\", patience=none, monitor=\"val_accuracy\", restore_best=true, checkpoint=none, resume=false, seed=0, bn_batches=10)",
+                "Trains the model in place and returns its history. optimizer: adam, adamw, sgd; schedule: constant, step, cosine, plateau; validation: a dataset or a fraction to hold out; class_weights: true (balanced) or a list; checkpoint: saved every epoch, resume=true continues from it; bn_batches: batches that recompute batch-norm statistics after each epoch (0: Keras' running averages). Ctrl-C stops after the current batch and returns the history so far.") { args, interpreter in
             try fit(args, interpreter)
         },
         Builtin("evaluate(model, data, batch=256)", "[loss, accuracy] of the model on a labelled dataset (mean cross-entropy, share classified correctly).") { args, _ in
@@ -84,6 +84,10 @@ extension Builtins {
         }
         options.monitor = try monitor(args)
         options.restoreBestWeights = args.bool("restore_best", default: true)
+        options.batchNormRecalibrationBatches = try args.int("bn_batches", default: 10)
+        guard (0...10_000).contains(options.batchNormRecalibrationBatches) else {
+            throw FernError.runtime("fit: 'bn_batches' must be between 0 and 10000, got \(options.batchNormRecalibrationBatches)")
+        }
         options.checkpointPath = try args.optionalString("checkpoint")
         options.augment = try augmentation(args)
         let rate = Float(try args.number("lr", default: 0.001))
@@ -115,6 +119,7 @@ extension Builtins {
         }
         trainer.options.epochs = options.epochs
         trainer.options.augment = options.augment
+        trainer.options.batchNormRecalibrationBatches = options.batchNormRecalibrationBatches
         trainer.options.checkpointPath = path
         return trainer
     }

@@ -201,6 +201,10 @@ import Testing
             """)
     }
 
+    @Test func tableShowsNoneAsADash() throws {
+        #expect(try evaluate(#"table([["CNN", none], ["DNN", 8.75]], digits=1)"#) == "CNN    -\nDNN  8.8")
+    }
+
     @Test func tableRejectsRowsThatAreNotLists() {
         #expect(errorText("table([1, 2])").contains("table: each row must be a list, got a number"))
     }

@@ -165,3 +165,17 @@ import Testing
         }
     }
 }
+
+@Suite struct ActivationLayerShorthandTests {
+    @Test func activationFunctionsWithoutArgumentsAreLayers() throws {
+        let session = try Session()
+        try session.run("m = sequential([flatten(), dense(8), relu(), dense(3), softmax()], input_shape=[2, 2, 1], seed=1)")
+        #expect(try session.run("m.layers") == "[\"flatten\", \"dense\", \"relu\", \"dense_1\", \"softmax\"]")
+        let probabilities = try session.tensor("m(ones([4, 2, 2, 1]))")
+        #expect(probabilities.shape == [4, 3])
+        #expect(try probabilities.sum(axes: [1]).scalars.allSatisfy { abs($0 - 1) < 1e-5 })
+        #expect(try session.number("relu(-2)") == 0)
+        #expect(try session.run("type(tanh())") == "layer")
+        #expect(session.error("sequential([flatten(), exp()])").contains("exp() is missing a value for 'x'"))
+    }
+}

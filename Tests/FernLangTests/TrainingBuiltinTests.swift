@@ -110,6 +110,7 @@ import Testing
         #expect(session.error("fit(m, train, optimizer=\"rmsprop\")").contains("fit: unknown optimizer \"rmsprop\" (choose adam, adamw or sgd)"))
         #expect(session.error("fit(m, train, schedule=\"linear\")").contains("fit: unknown schedule \"linear\""))
         #expect(session.error("fit(m, 3)").contains("fit: expected a dataset for 'data', got number"))
+        #expect(session.error("fit(m, train, bn_batches=-1)").contains("fit: 'bn_batches' must be between 0 and 10000, got -1"))
         #expect(session.error("fit(m, train, patience=2)").contains("fit: 'patience' (early stopping) needs validation data"))
         #expect(session.error("fit(m, train, class_weights=[1, 2])").contains("'class_weights' needs 7 non-negative numbers"))
         #expect(session.error("fit(m, train, lr=0)").contains("fit: 'lr' must be a positive number"))
