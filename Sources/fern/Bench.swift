@@ -2,6 +2,7 @@ import ArgumentParser
 import FernData
 import FernNN
 import FernTensor
+import Foundation
 
 /// `fern bench`: the figures of BENCHMARKS.md, one JSON object per line.
 struct Bench: ParsableCommand {
@@ -15,6 +16,7 @@ struct Bench: ParsableCommand {
     var quick = false
 
     func run() throws {
+        if let warning = BLASKernel.slowKernelWarning() { FileHandle.standardError.write(Data((warning + "\n").utf8)) }
         var generator = SeededGenerator(seed: 42)
         if wants("sgemm_2048_gflops") { try sgemm(&generator).printLine() }
         // The three convolutions of SEED_CNN at batch 64: input side, channels in → out, 5x5 same.

@@ -65,6 +65,7 @@ struct Train: ParsableCommand {
     var output: String?
 
     func run() throws {
+        if let warning = BLASKernel.slowKernelWarning() { FileHandle.standardError.write(Data((warning + "\n").utf8)) }
         let started = Date()
         let source = try loadData()
         let (train, held) = try source.stratifiedSplit(validationFraction: validation, seed: seed)

@@ -1,0 +1,36 @@
+import CBLAS
+import Foundation
+
+/// Which of OpenBLAS's kernels runs, and whether it is the best this CPU
+/// has. OpenBLAS picks its kernels when it loads, unless OPENBLAS_CORETYPE
+/// names one; naming an AVX2 kernel (Haswell, Zen) on an AVX-512 CPU halves
+/// GEMM speed on a CPU with full-width AVX-512 units (measured on a Zen 5:
+/// sgemm 2048 at 256 vs 468 GFLOP/s, SEED_CNN training 110 vs 149 images/s).
+public enum BLASKernel {
+    /// OpenBLAS's name for the kernels in use, e.g. "Haswell" or "SkylakeX".
+    public static var coreName: String {
+        guard let name = openblas_get_corename() else { return "unknown" }
+        return String(cString: name)
+    }
+
+    /// Kernels without AVX-512.
+    static let avx2Cores: Set<String> = ["haswell", "zen", "sandybridge", "nehalem", "core2", "prescott", "barcelona",
+                                         "bulldozer", "piledriver", "steamroller", "excavator"]
+
+    /// A warning when the kernels in use lack AVX-512 although the CPU has it
+    /// (`cpuFlags` is the "flags" line of /proc/cpuinfo), nil otherwise.
+    public static func slowKernelWarning(coreName: String = coreName, cpuFlags: String? = cpuFlagsLine(),
+                                         forced: String? = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"]) -> String? {
+        guard let cpuFlags, cpuFlags.split(separator: " ").contains("avx512f"),
+              avx2Cores.contains(coreName.lowercased()) else { return nil }
+        let cause = forced.map { "OPENBLAS_CORETYPE=\($0) selects" } ?? "OpenBLAS selected"
+        return "warning: \(cause) its \(coreName) (AVX2) kernels on a CPU with AVX-512; matrix products may run at up to half speed. "
+            + "Unset OPENBLAS_CORETYPE, or set it to SkylakeX."
+    }
+
+    /// The first "flags" line of /proc/cpuinfo (Linux), or nil.
+    public static func cpuFlagsLine() -> String? {
+        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return nil }
+        return text.split(separator: "\n").first { $0.hasPrefix("flags") }.map(String.init)
+    }
+}
