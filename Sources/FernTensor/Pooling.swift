@@ -8,6 +8,11 @@ extension Tensor {
         try g.checkSizes(op: "maxPool2d", input: input.shape, outChannels: g.channels)
         let outCount = g.batch * g.outputPixels * g.channels
         var out = [Float](repeating: 0, count: outCount)
+        // Winners are only needed for the gradient; inference skips them.
+        guard GradientMode.isRecording, input.node != nil else {
+            maxPoolValues(input, g, into: &out)
+            return Tensor(unchecked: [g.batch, g.outHeight, g.outWidth, g.channels], out)
+        }
         var winners = [Int32](repeating: 0, count: outCount)
         input.scalars.withUnsafeBufferPointer { px in
             out.withUnsafeMutableBufferPointer { po in
@@ -27,9 +32,11 @@ extension Tensor {
                                     for ch in 0..<g.channels { best[ch] = src[ch]; winner[ch] = Int32(base + ch) }
                                     first = false
                                 } else {
-                                    for ch in 0..<g.channels where src[ch] > best[ch] || src[ch].isNaN {
-                                        best[ch] = src[ch]
-                                        winner[ch] = Int32(base + ch)
+                                    // Selects, not branches, so the channel loop vectorizes.
+                                    for ch in 0..<g.channels {
+                                        let value = src[ch], take = value > best[ch] || value.isNaN
+                                        best[ch] = take ? value : best[ch]
+                                        winner[ch] = take ? Int32(base + ch) : winner[ch]
                                     }
                                 }
                             }
@@ -43,6 +50,34 @@ extension Tensor {
             var dx = [Float](repeating: 0, count: input.count)
             for (i, winner) in winners.enumerated() { dx[Int(winner)] += dy.scalars[i] }
             return [Tensor(unchecked: input.shape, dx)]
+        }
+    }
+
+    /// The window maxima alone (NaN wins, as in the tracked path).
+    private static func maxPoolValues(_ input: Tensor, _ g: WindowGeometry, into out: inout [Float]) {
+        input.scalars.withUnsafeBufferPointer { px in
+            out.withUnsafeMutableBufferPointer { po in
+                let io = UncheckedBox((px.baseAddress!, po.baseAddress!))
+                forEachWindowRow(g) { image, oy, ox in
+                    let (x, out) = io.value
+                    let best = out + ((image * g.outHeight + oy) * g.outWidth + ox) * g.channels
+                    var first = true
+                    for iy in g.rows(oy) {
+                        for ix in g.columns(ox) {
+                            let src = x + ((image * g.height + iy) * g.width + ix) * g.channels
+                            if first {
+                                best.update(from: src, count: g.channels)
+                                first = false
+                            } else {
+                                for ch in 0..<g.channels {
+                                    let value = src[ch]
+                                    best[ch] = value > best[ch] || value.isNaN ? value : best[ch]
+                                }
+                            }
+                        }
+                    }
+                }
+            }
         }
     }
 

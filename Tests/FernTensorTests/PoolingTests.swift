@@ -105,6 +105,17 @@ import Testing
         ConvolutionTests.expectClose(y, Self.referenceAverage(x, c), relative: 1e-5, "\(c)")
     }
 
+    /// Inference skips recording winners; both paths must give the same maxima, NaN included.
+    @Test(arguments: cases)
+    func maxPoolWithAndWithoutGradientTrackingAgree(c: Case) throws {
+        var x = try randomTensor(c.shape, seed: 5)
+        x.withUnsafeMutableScalars { $0[$0.count / 2] = .nan }
+        let plain = try Tensor.maxPool2d(x, size: c.size, stride: c.stride, padding: c.padding)
+        let tracked = try Tensor.maxPool2d(x.requiringGrad(), size: c.size, stride: c.stride, padding: c.padding)
+        #expect(plain.scalars.map(\.bitPattern) == tracked.scalars.map(\.bitPattern), "\(c)")
+        #expect(plain.scalars.contains { $0.isNaN }, "a NaN in a window wins it")
+    }
+
     @Test func maxPoolOfNegativeValuesIgnoresSamePadding() throws {
         // If padding were treated as zeros, the edge windows of an all-negative image would return 0.
         let x = try Tensor(shape: [1, 3, 3, 1], scalars: [-9, -8, -7, -6, -5, -4, -3, -2, -1])
