@@ -25,6 +25,16 @@ public struct ConfusionMatrix: Sendable, Equatable {
         self.counts = counts
     }
 
+    /// A matrix of counts already tallied, `counts[true][predicted]`.
+    public init(counts: [[Int]], classNames: [String]) throws {
+        guard counts.count == classNames.count, counts.allSatisfy({ $0.count == classNames.count }) else {
+            throw AnalysisError("\(classNames.count) class names for a \(counts.count)x\(counts.first?.count ?? 0) matrix")
+        }
+        guard counts.joined().allSatisfy({ $0 >= 0 }) else { throw AnalysisError("counts must not be negative") }
+        self.classNames = classNames
+        self.counts = counts
+    }
+
     /// The model's predictions on `images` compared with `labels`.
     public init(model: Sequential, images: Tensor, labels: [Int], classNames: [String]) throws {
         try self.init(predicted: model.predictClasses(images), labels: labels, classNames: classNames)

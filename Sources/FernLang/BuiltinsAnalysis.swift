@@ -74,28 +74,26 @@ extension Builtins {
 
     /// A ConfusionMatrix from a [classes, classes] counts tensor (or nested list).
     private static func confusion(_ args: Arguments) throws -> ConfusionMatrix {
-        let counts = try args.tensor("matrix")
-        guard counts.rank == 2, counts.shape[0] == counts.shape[1], counts.shape[0] > 0 else {
-            throw FernError.runtime("\(args.function): expected a square counts matrix from confusion_matrix, got shape \(describeShape(counts.shape))")
+        let matrix = try args.tensor("matrix")
+        guard matrix.rank == 2, matrix.shape[0] == matrix.shape[1], matrix.shape[0] > 0 else {
+            throw FernError.runtime("\(args.function): expected a square counts matrix from confusion_matrix, got shape \(describeShape(matrix.shape))")
         }
-        let classes = counts.shape[0]
+        let classes = matrix.shape[0]
         let names = try args.optional("class_names").map { _ in try args.strings("class_names") }
             ?? (classes == Dataset.ferClassNames.count ? Dataset.ferClassNames : (0..<classes).map(String.init))
         guard names.count == classes else {
             throw FernError.runtime("\(args.function): \(names.count) class names for \(classes) classes")
         }
-        var labels: [Int] = [], predicted: [Int] = []
-        for t in 0..<classes {
-            for p in 0..<classes {
-                let n = counts.scalars[t * classes + p]
+        let counts = try (0..<classes).map { t in
+            try (0..<classes).map { p -> Int in
+                let n = matrix.scalars[t * classes + p]
                 guard n >= 0, n == n.rounded(), n < 1e9 else {
                     throw FernError.runtime("\(args.function): the matrix must hold counts (whole numbers ≥ 0), found \(n)")
                 }
-                labels += Array(repeating: t, count: Int(n))
-                predicted += Array(repeating: p, count: Int(n))
+                return Int(n)
             }
         }
-        return try args.reporting { try ConfusionMatrix(predicted: predicted, labels: labels, classNames: names) }
+        return try args.reporting { try ConfusionMatrix(counts: counts, classNames: names) }
     }
 
     /// A class given by index or by name (of the dataset's classes), or nil.

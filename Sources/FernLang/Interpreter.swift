@@ -15,11 +15,11 @@ public final class Interpreter {
     /// into its output folder, each under a stable name. `name` is the name the
     /// program asked for, if any; the result is the path written. Called by
     /// `show(figure)` and for a figure left as a statement's value.
-    public var display: (Figure, _ name: String?) throws -> String = Interpreter.saveInWorkingDirectory
+    /// By default figures go to `fern-figures/` (see `FigureFolder`).
+    public var display: (Figure, _ name: String?) throws -> String = Interpreter.saving(in: FigureFolder(path: "fern-figures"))
     /// Makes the progress reporter for each training run (live bar on a
     /// terminal, epoch lines otherwise; a notebook routes them into its report).
     public var makeProgress: () -> ProgressReporter = { .automatic() }
-    private static let figureCounter = FigureCounter()
     let globalScope = Environment()
     private var callDepth = 0
     /// The source being run, recorded in the functions it defines.
@@ -41,11 +41,13 @@ public final class Interpreter {
         }
     }
 
-    /// The default `display`: `NAME.png` (or `figure-N.png`) in the working directory.
-    public static func saveInWorkingDirectory(_ figure: Figure, _ name: String?) throws -> String {
-        let path = (name ?? "figure-\(figureCounter.next())") + (name?.contains(".") == true ? "" : ".png")
-        try figure.save(to: path)
-        return path
+    /// A `display` that saves each figure at the folder's next path.
+    public static func saving(in folder: FigureFolder) -> (Figure, String?) throws -> String {
+        { figure, name in
+            let path = try folder.nextPath(named: name)
+            try figure.save(to: path)
+            return path
+        }
     }
 
     /// Forgets every variable.
@@ -228,18 +230,5 @@ public final class Interpreter {
         } catch {
             throw FernError.runtime("\(error)", at: location)
         }
-    }
-}
-
-/// Numbers the figures saved without a name, across interpreters.
-private final class FigureCounter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var count = 0
-
-    func next() -> Int {
-        lock.lock()
-        defer { lock.unlock() }
-        count += 1
-        return count
     }
 }

@@ -43,16 +43,10 @@ public enum REPL {
         return session.evaluate(source, file: file) ? 0 : 1
     }
 
-    /// An interpreter that prints to standard output and saves figures in `fern-figures/`.
+    /// An interpreter that prints to standard output (and, by default,
+    /// saves figures in `fern-figures/`).
     private static func makeInterpreter() -> Interpreter {
-        let interpreter = Interpreter(output: Console.out)
-        let figures = FigureFolder(path: "fern-figures")
-        interpreter.display = { figure, name in
-            let path = try figures.nextPath(named: name)
-            try figure.save(to: path)
-            return path
-        }
-        return interpreter
+        Interpreter(output: Console.out)
     }
 
     /// `FERN_HISTORY` if set (empty: keep no history), else `~/.fern_history`.

@@ -56,3 +56,13 @@ import Testing
         #expect(throws: AnalysisError.self) { try ConfusionMatrix(predicted: [3], labels: [0], classNames: names) }
     }
 }
+
+@Suite struct ConfusionMatrixFromCountsTests {
+    @Test func countsGiveTheSameMatrixAsThePredictionsTheyCame() throws {
+        let names = ["a", "b", "c"]
+        let tallied = try ConfusionMatrix(predicted: [0, 1, 2, 1, 0], labels: [0, 1, 2, 2, 2], classNames: names)
+        #expect(try ConfusionMatrix(counts: tallied.counts, classNames: names) == tallied)
+        #expect(throws: AnalysisError.self) { try ConfusionMatrix(counts: [[1, 2]], classNames: names) }
+        #expect(throws: AnalysisError.self) { try ConfusionMatrix(counts: [[-1]], classNames: ["a"]) }
+    }
+}

@@ -1,20 +1,20 @@
 import Foundation
 
-/// Where the prompt saves the figures it shows: `fern-figures/figure-N.png`,
+/// Where the REPL and scripts save the figures they show: `fern-figures/figure-N.png`,
 /// or `fern-figures/NAME.png` for a figure the program named. Numbering
 /// continues after the figures already there, so a new session never
 /// overwrites an earlier one's. The folder is made on the first save, not
 /// at start-up.
-final class FigureFolder {
-    let path: String
+public final class FigureFolder {
+    public let path: String
     private var lastNumber: Int?
 
-    init(path: String) {
+    public init(path: String) {
         self.path = path
     }
 
     /// The file to write the next figure to, creating the folder if needed.
-    func nextPath(named name: String?) throws -> String {
+    public func nextPath(named name: String?) throws -> String {
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         if let name {
             let file = name.contains(".") ? name : name + ".png"
