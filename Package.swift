@@ -22,13 +22,14 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CDNNL", path: "Sources/CDNNL", providers: [.apt(["libdnnl-dev"])]),
         .systemLibrary(name: "CCairo", path: "Sources/CCairo", pkgConfig: "cairo",
                        providers: [.apt(["libcairo2-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
         // No pkgConfig: readline.pc adds -D_DEFAULT_SOURCE, a flag SwiftPM rejects.
         .systemLibrary(name: "CReadline", path: "Sources/CReadline", providers: [.apt(["libreadline-dev"])]),
-        .target(name: "FernTensor", dependencies: ["CBLAS"]),
+        .target(name: "FernTensor", dependencies: ["CBLAS", "CDNNL"]),
         .target(name: "FernNN", dependencies: ["FernTensor"]),
         .target(name: "FernData", dependencies: ["FernTensor", "CZlib"]),
         .target(name: "FernPlot", dependencies: ["FernTensor", "CCairo"]),

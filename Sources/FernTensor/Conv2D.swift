@@ -1,4 +1,8 @@
-/// 2-D convolution on NHWC tensors by im2col + one OpenBLAS GEMM per chunk of images.
+import Foundation
+
+/// 2-D convolution on NHWC tensors: by oneDNN's direct kernels where it
+/// runs (`DNNLConvolution`), else by im2col + one OpenBLAS GEMM per chunk of
+/// images (also with FERN_CONV=im2col, for comparison).
 ///
 /// Layout choice (measured, see the issue note): NHWC lets a whole chunk of
 /// images form one tall GEMM `[images·pixels, kh·kw·c] @ [kh·kw·c, outChannels]`
@@ -20,7 +24,9 @@ extension Tensor {
                                      detail: "the input has \(g.channels) channels but the filter expects \(filter.shape[2])")
         }
         try g.checkSizes(op: "conv2d", input: input.shape, outChannels: filter.shape[3])
-        let conv = Convolution(geometry: g, outChannels: filter.shape[3])
+        let engine = ConvolutionEngine.override ?? .preferred
+        let conv = Convolution(geometry: g, outChannels: filter.shape[3],
+                               library: engine == .oneDNN ? DNNLConvolution.make(g, outChannels: filter.shape[3]) : nil)
         return conv.forward(input, filter).recorded("conv2d", inputs: [input, filter]) { dy, needs in
             let (dx, dw) = conv.backward(input, filter, dy, wantInput: needs[0], wantFilter: needs[1])
             return [dx, dw]
@@ -28,9 +34,24 @@ extension Tensor {
     }
 }
 
+/// Which code computes convolutions.
+enum ConvolutionEngine: CaseIterable, Sendable {
+    /// oneDNN's kernels (`DNNLConvolution`); im2col where oneDNN cannot make a kernel.
+    case oneDNN
+    /// im2col + OpenBLAS GEMM.
+    case im2col
+
+    /// oneDNN unless FERN_CONV=im2col.
+    static let preferred: ConvolutionEngine = ProcessInfo.processInfo.environment["FERN_CONV"] == "im2col" ? .im2col : .oneDNN
+
+    /// Lets tests run both engines side by side.
+    @TaskLocal static var override: ConvolutionEngine?
+}
+
 private struct Convolution {
     let geometry: WindowGeometry
     let outChannels: Int
+    let library: DNNLConvolution?
 
     var patchSize: Int { geometry.kernelHeight * geometry.kernelWidth * geometry.channels }
 
@@ -41,8 +62,16 @@ private struct Convolution {
 
     func forward(_ x: Tensor, _ w: Tensor) -> Tensor {
         let g = geometry, k = patchSize, pixels = g.outputPixels
-        // Every element is written by a GEMM with beta 0, and every column by im2col.
+        // Every element is written by oneDNN, or by a GEMM with beta 0 (and every column by im2col).
         var out = uninitializedScalars(g.batch * pixels * outChannels)
+        if let library {
+            x.scalars.withUnsafeBufferPointer { px in
+                w.scalars.withUnsafeBufferPointer { pw in
+                    out.withUnsafeMutableBufferPointer { library.forward(px.baseAddress!, pw.baseAddress!, $0.baseAddress!) }
+                }
+            }
+            return Tensor(unchecked: [g.batch, g.outHeight, g.outWidth, outChannels], out)
+        }
         var columns = uninitializedScalars(imagesPerChunk * pixels * k)
         x.scalars.withUnsafeBufferPointer { px in
             w.scalars.withUnsafeBufferPointer { pw in
@@ -63,6 +92,9 @@ private struct Convolution {
     }
 
     func backward(_ x: Tensor, _ w: Tensor, _ dy: Tensor, wantInput: Bool, wantFilter: Bool) -> (Tensor?, Tensor?) {
+        if let library {
+            return libraryBackward(library, x, w, dy, wantInput: wantInput, wantFilter: wantFilter)
+        }
         let g = geometry, k = patchSize, pixels = g.outputPixels
         var dx = [Float](repeating: 0, count: wantInput ? x.count : 0)
         var dw = [Float](repeating: 0, count: wantFilter ? w.count : 0)
@@ -98,6 +130,28 @@ private struct Convolution {
         }
         return (wantInput ? Tensor(unchecked: x.shape, dx) : nil,
                 wantFilter ? Tensor(unchecked: w.shape, dw) : nil)
+    }
+
+    private func libraryBackward(_ library: DNNLConvolution, _ x: Tensor, _ w: Tensor, _ dy: Tensor,
+                                 wantInput: Bool, wantFilter: Bool) -> (Tensor?, Tensor?) {
+        var dx: Tensor?, dw: Tensor?
+        dy.scalars.withUnsafeBufferPointer { pdy in
+            if wantInput {
+                var scalars = uninitializedScalars(x.count)
+                w.scalars.withUnsafeBufferPointer { pw in
+                    scalars.withUnsafeMutableBufferPointer { library.backwardData(pdy.baseAddress!, pw.baseAddress!, $0.baseAddress!) }
+                }
+                dx = Tensor(unchecked: x.shape, scalars)
+            }
+            if wantFilter {
+                var scalars = uninitializedScalars(w.count)
+                x.scalars.withUnsafeBufferPointer { px in
+                    scalars.withUnsafeMutableBufferPointer { library.backwardWeights(px.baseAddress!, pdy.baseAddress!, $0.baseAddress!) }
+                }
+                dw = Tensor(unchecked: w.shape, scalars)
+            }
+        }
+        return (dx, dw)
     }
 
     /// The taps of window column `ox` that fall inside the image: a run of

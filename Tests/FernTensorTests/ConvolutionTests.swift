@@ -122,11 +122,21 @@ import Testing
         }
     }
 
+    /// Runs `body` once with oneDNN's kernels and once with im2col + GEMM.
+    static func withEachEngine(_ body: () throws -> Void) throws {
+        for engine in ConvolutionEngine.allCases {
+            try ConvolutionEngine.$override.withValue(engine) { try body() }
+        }
+    }
+
     static func check(_ c: Case, seed: UInt64, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let x = try randomTensor(c.inputShape, seed: seed)
         let w = try randomTensor(c.filterShape, seed: seed &+ 1000)
-        let y = try Tensor.conv2d(x, w, stride: c.stride, padding: c.padding)
-        expectClose(y, referenceConv(x, w, stride: c.stride, padding: c.padding), "\(c)", sourceLocation: sourceLocation)
+        let expected = referenceConv(x, w, stride: c.stride, padding: c.padding)
+        try withEachEngine {
+            let y = try Tensor.conv2d(x, w, stride: c.stride, padding: c.padding)
+            expectClose(y, expected, "\(c) \(ConvolutionEngine.override!)", sourceLocation: sourceLocation)
+        }
     }
 
     // MARK: Forward
@@ -182,56 +192,64 @@ import Testing
     }
 
     @Test func batchSplitIntoSeveralIm2colChunksMatchesPerImageResults() throws {
-        // 48x48 'same', 5x5x8 patches: 2304 pixels x 200 columns per image, so the ~16 MiB column
-        // buffer holds 9 images and a batch of 12 runs as two chunks (9 + 3).
-        let c = Case(batch: 12, height: 48, width: 48, inChannels: 8, kernel: (5, 5), outChannels: 4,
-                     stride: (1, 1), padding: .same)
-        let x = try randomTensor(c.inputShape, seed: 77)
-        let w = try randomTensor(c.filterShape, seed: 78)
-        let whole = try Tensor.conv2d(x, w, padding: .same)
-        Self.expectClose(whole, Self.referenceConv(x, w, stride: (1, 1), padding: .same), "chunked batch vs loops")
+        try Self.withEachEngine {
+            // 48x48 'same', 5x5x8 patches: 2304 pixels x 200 columns per image, so the ~16 MiB column
+            // buffer holds 9 images and a batch of 12 runs as two chunks (9 + 3).
+            let c = Case(batch: 12, height: 48, width: 48, inChannels: 8, kernel: (5, 5), outChannels: 4,
+                         stride: (1, 1), padding: .same)
+            let x = try randomTensor(c.inputShape, seed: 77)
+            let w = try randomTensor(c.filterShape, seed: 78)
+            let whole = try Tensor.conv2d(x, w, padding: .same)
+            Self.expectClose(whole, Self.referenceConv(x, w, stride: (1, 1), padding: .same), "chunked batch vs loops")
 
-        let perImage = try (0..<c.batch).map { b in
-            try Tensor.conv2d(x.sliced(axis: 0, start: b, end: b + 1), w, padding: .same)
+            let perImage = try (0..<c.batch).map { b in
+                try Tensor.conv2d(x.sliced(axis: 0, start: b, end: b + 1), w, padding: .same)
+            }
+            let joined = try Tensor.concat(perImage, axis: 0)
+            #expect(maxDifference(whole, joined) <= 1e-5, "chunked batch vs one image at a time")
         }
-        let joined = try Tensor.concat(perImage, axis: 0)
-        #expect(maxDifference(whole, joined) <= 1e-5, "chunked batch vs one image at a time")
     }
 
     // MARK: Gradients
 
     @Test(arguments: [Padding.same, .valid])
     func gradientsMatchFiniteDifferencesStride1(padding: Padding) throws {
-        let x = try randomTensor([2, 5, 6, 2], seed: 11)
-        let w = try randomTensor([3, 3, 2, 3], seed: 12)
-        try expectGradientsMatchFiniteDifferences({ try Tensor.conv2d($0[0], $0[1], padding: padding) }, at: [x, w])
+        try Self.withEachEngine {
+            let x = try randomTensor([2, 5, 6, 2], seed: 11)
+            let w = try randomTensor([3, 3, 2, 3], seed: 12)
+            try expectGradientsMatchFiniteDifferences({ try Tensor.conv2d($0[0], $0[1], padding: padding) }, at: [x, w])
+        }
     }
 
     @Test(arguments: [Padding.same, .valid])
     func gradientsMatchFiniteDifferencesStride2(padding: Padding) throws {
-        let x = try randomTensor([2, 7, 6, 2], seed: 13)
-        let w = try randomTensor([3, 2, 2, 2], seed: 14)
-        try expectGradientsMatchFiniteDifferences({ try Tensor.conv2d($0[0], $0[1], stride: (2, 2), padding: padding) },
-                                                   at: [x, w])
-        // Unequal strides and an even kernel (asymmetric 'same' padding).
-        let w4 = try randomTensor([4, 3, 2, 2], seed: 15)
-        try expectGradientsMatchFiniteDifferences({ try Tensor.conv2d($0[0], $0[1], stride: (2, 1), padding: padding) },
-                                                   at: [x, w4])
+        try Self.withEachEngine {
+            let x = try randomTensor([2, 7, 6, 2], seed: 13)
+            let w = try randomTensor([3, 2, 2, 2], seed: 14)
+            try expectGradientsMatchFiniteDifferences({ try Tensor.conv2d($0[0], $0[1], stride: (2, 2), padding: padding) },
+                                                       at: [x, w])
+            // Unequal strides and an even kernel (asymmetric 'same' padding).
+            let w4 = try randomTensor([4, 3, 2, 2], seed: 15)
+            try expectGradientsMatchFiniteDifferences({ try Tensor.conv2d($0[0], $0[1], stride: (2, 1), padding: padding) },
+                                                       at: [x, w4])
+        }
     }
 
     @Test func gradientWrtOnlyOneOperandIsStillCorrect() throws {
-        let x = try randomTensor([2, 6, 6, 3], seed: 21)
-        let w = try randomTensor([3, 3, 3, 2], seed: 22)
-        let dy = try randomTensor([2, 3, 3, 2], seed: 23)
-        let expected = Self.referenceConvBackward(x, w, dy, stride: (2, 2), padding: .same)
+        try Self.withEachEngine {
+            let x = try randomTensor([2, 6, 6, 3], seed: 21)
+            let w = try randomTensor([3, 3, 3, 2], seed: 22)
+            let dy = try randomTensor([2, 3, 3, 2], seed: 23)
+            let expected = Self.referenceConvBackward(x, w, dy, stride: (2, 2), padding: .same)
 
-        let tx = x.requiringGrad()
-        let dx = try gradients(of: (Tensor.conv2d(tx, w, stride: (2, 2), padding: .same) * dy).sum(), wrt: [tx])[0]
-        Self.expectClose(dx, expected.dx, "dX with a constant filter")
+            let tx = x.requiringGrad()
+            let dx = try gradients(of: (Tensor.conv2d(tx, w, stride: (2, 2), padding: .same) * dy).sum(), wrt: [tx])[0]
+            Self.expectClose(dx, expected.dx, "dX with a constant filter")
 
-        let tw = w.requiringGrad()
-        let dw = try gradients(of: (Tensor.conv2d(x, tw, stride: (2, 2), padding: .same) * dy).sum(), wrt: [tw])[0]
-        Self.expectClose(dw, expected.dw, "dW with a constant input")
+            let tw = w.requiringGrad()
+            let dw = try gradients(of: (Tensor.conv2d(x, tw, stride: (2, 2), padding: .same) * dy).sum(), wrt: [tw])[0]
+            Self.expectClose(dw, expected.dw, "dW with a constant input")
+        }
     }
 
     @Test(arguments: [
@@ -240,30 +258,45 @@ import Testing
         Case(batch: 4, height: 12, width: 13, inChannels: 6, kernel: (4, 4), outChannels: 3, stride: (2, 2), padding: .valid),
     ])
     func backwardMatchesNaiveTransposedLoops(c: Case) throws {
-        let x = try randomTensor(c.inputShape, seed: UInt64(c.height * 31 + c.width))
-        let w = try randomTensor(c.filterShape, seed: UInt64(c.kernel.0 * 7 + c.kernel.1))
-        let y = try Tensor.conv2d(x, w, stride: c.stride, padding: c.padding)
-        let dy = try randomTensor(y.shape, seed: 5)
-        let expected = Self.referenceConvBackward(x, w, dy, stride: c.stride, padding: c.padding)
+        try Self.withEachEngine {
+            let x = try randomTensor(c.inputShape, seed: UInt64(c.height * 31 + c.width))
+            let w = try randomTensor(c.filterShape, seed: UInt64(c.kernel.0 * 7 + c.kernel.1))
+            let y = try Tensor.conv2d(x, w, stride: c.stride, padding: c.padding)
+            let dy = try randomTensor(y.shape, seed: 5)
+            let expected = Self.referenceConvBackward(x, w, dy, stride: c.stride, padding: c.padding)
 
-        let (tx, tw) = (x.requiringGrad(), w.requiringGrad())
-        let grads = try gradients(of: (Tensor.conv2d(tx, tw, stride: c.stride, padding: c.padding) * dy).sum(), wrt: [tx, tw])
-        Self.expectClose(grads[0], expected.dx, "dX \(c)")
-        Self.expectClose(grads[1], expected.dw, "dW \(c)")
+            let (tx, tw) = (x.requiringGrad(), w.requiringGrad())
+            let grads = try gradients(of: (Tensor.conv2d(tx, tw, stride: c.stride, padding: c.padding) * dy).sum(), wrt: [tx, tw])
+            Self.expectClose(grads[0], expected.dx, "dX \(c)")
+            Self.expectClose(grads[1], expected.dw, "dW \(c)")
+        }
     }
 
     @Test func backwardAcrossSeveralIm2colChunksAccumulatesTheFilterGradient() throws {
-        // Same geometry as the chunked forward test: two chunks (9 + 3 images). dW must sum over
-        // both chunks; dX of each image must only come from that image.
-        let x = try randomTensor([12, 48, 48, 8], seed: 81)
-        let w = try randomTensor([5, 5, 8, 4], seed: 82)
-        let dy = try randomTensor([12, 48, 48, 4], seed: 83)
-        let expected = Self.referenceConvBackward(x, w, dy, stride: (1, 1), padding: .same)
+        try Self.withEachEngine {
+            // Same geometry as the chunked forward test: two chunks (9 + 3 images). dW must sum over
+            // both chunks; dX of each image must only come from that image.
+            let x = try randomTensor([12, 48, 48, 8], seed: 81)
+            let w = try randomTensor([5, 5, 8, 4], seed: 82)
+            let dy = try randomTensor([12, 48, 48, 4], seed: 83)
+            let expected = Self.referenceConvBackward(x, w, dy, stride: (1, 1), padding: .same)
 
-        let (tx, tw) = (x.requiringGrad(), w.requiringGrad())
-        let grads = try gradients(of: (Tensor.conv2d(tx, tw, padding: .same) * dy).sum(), wrt: [tx, tw])
-        Self.expectClose(grads[0], expected.dx, "dX over chunks")
-        Self.expectClose(grads[1], expected.dw, relative: 2e-4, "dW over chunks")
+            let (tx, tw) = (x.requiringGrad(), w.requiringGrad())
+            let grads = try gradients(of: (Tensor.conv2d(tx, tw, padding: .same) * dy).sum(), wrt: [tx, tw])
+            Self.expectClose(grads[0], expected.dx, "dX over chunks")
+            Self.expectClose(grads[1], expected.dw, relative: 2e-4, "dW over chunks")
+        }
+    }
+
+    @Test func oneDNNMakesKernelsForTheSeedCNNLayersAndReusesThem() throws {
+        // Fallback to im2col must not happen silently for the shapes that matter.
+        for (size, inChannels, outChannels) in [(48, 1, 64), (24, 64, 128), (12, 128, 256)] {
+            let g = try WindowGeometry(op: "conv2d", input: [8, size, size, inChannels], kernel: (5, 5),
+                                       stride: (1, 1), padding: .same)
+            let library = try #require(DNNLConvolution.make(g, outChannels: outChannels))
+            #expect(!library.implementation.isEmpty && library.implementation != "?")
+            #expect(DNNLConvolution.make(g, outChannels: outChannels) === library, "one kernel per geometry")
+        }
     }
 
     // MARK: Shape errors
