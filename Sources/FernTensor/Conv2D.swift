@@ -1,8 +1,6 @@
-import Foundation
-
 /// 2-D convolution on NHWC tensors: by oneDNN's direct kernels where it
 /// runs (`DNNLConvolution`), else by im2col + one OpenBLAS GEMM per chunk of
-/// images (also with FERN_CONV=im2col, for comparison).
+/// images (also with FERN_KERNELS=builtin, for comparison).
 ///
 /// Layout choice (measured, see the issue note): NHWC lets a whole chunk of
 /// images form one tall GEMM `[images·pixels, kh·kw·c] @ [kh·kw·c, outChannels]`
@@ -24,28 +22,13 @@ extension Tensor {
                                      detail: "the input has \(g.channels) channels but the filter expects \(filter.shape[2])")
         }
         try g.checkSizes(op: "conv2d", input: input.shape, outChannels: filter.shape[3])
-        let engine = ConvolutionEngine.override ?? .preferred
         let conv = Convolution(geometry: g, outChannels: filter.shape[3],
-                               library: engine == .oneDNN ? DNNLConvolution.make(g, outChannels: filter.shape[3]) : nil)
+                               library: Kernels.current == .oneDNN ? DNNLConvolution.make(g, outChannels: filter.shape[3]) : nil)
         return conv.forward(input, filter).recorded("conv2d", inputs: [input, filter]) { dy, needs in
             let (dx, dw) = conv.backward(input, filter, dy, wantInput: needs[0], wantFilter: needs[1])
             return [dx, dw]
         }
     }
-}
-
-/// Which code computes convolutions.
-enum ConvolutionEngine: CaseIterable, Sendable {
-    /// oneDNN's kernels (`DNNLConvolution`); im2col where oneDNN cannot make a kernel.
-    case oneDNN
-    /// im2col + OpenBLAS GEMM.
-    case im2col
-
-    /// oneDNN unless FERN_CONV=im2col.
-    static let preferred: ConvolutionEngine = ProcessInfo.processInfo.environment["FERN_CONV"] == "im2col" ? .im2col : .oneDNN
-
-    /// Lets tests run both engines side by side.
-    @TaskLocal static var override: ConvolutionEngine?
 }
 
 private struct Convolution {

@@ -3,8 +3,7 @@ import Foundation
 
 /// 2-D convolution by oneDNN, the library under PyTorch's and TensorFlow's
 /// CPU convolutions: JIT-compiled direct kernels that read NHWC activations
-/// in place and skip the zero-padding taps im2col multiplies. The one file
-/// that calls oneDNN.
+/// in place and skip the zero-padding taps im2col multiplies.
 ///
 /// Activations stay in Fern's NHWC arrays (oneDNN reads and writes them
 /// through their pointers); filters are reordered from Keras' `[kh, kw, in,
@@ -12,21 +11,13 @@ import Foundation
 /// kilobytes) and weight gradients back. One object per geometry, created
 /// on first use and kept: primitive creation JIT-compiles code.
 final class DNNLConvolution: @unchecked Sendable {
-    /// nil when oneDNN cannot run here (no CPU engine).
-    private static let context = Context()
-    private static let cacheLock = NSLock()
-    nonisolated(unsafe) private static var cache: [Key: DNNLConvolution] = [:]
+    private static let cache = DNNL.Cache<Key, DNNLConvolution>()
 
     /// The convolution for this geometry, or nil when oneDNN cannot make one.
     static func make(_ g: WindowGeometry, outChannels: Int) -> DNNLConvolution? {
-        guard let context else { return nil }
+        guard let context = DNNL.context else { return nil }
         let key = Key(geometry: g, outChannels: outChannels)
-        cacheLock.lock()
-        defer { cacheLock.unlock() }
-        if let cached = cache[key] { return cached }
-        guard let made = DNNLConvolution(context: context, key: key) else { return nil }
-        cache[key] = made
-        return made
+        return cache.value(for: key) { DNNLConvolution(context: context, key: key) }
     }
 
     func forward(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>) {
@@ -65,7 +56,7 @@ final class DNNLConvolution: @unchecked Sendable {
     }
 
     /// Which kernels oneDNN picked, e.g. "brgconv:avx512_core".
-    var implementation: String { Self.implementation(of: forwardDescriptor) }
+    var implementation: String { DNNL.implementation(of: forwardDescriptor) }
 
     // MARK: - Set-up
 
@@ -88,40 +79,40 @@ final class DNNLConvolution: @unchecked Sendable {
         }
     }
 
-    private let context: Context
+    private let context: DNNL.Context
     private let key: Key
     private var sourceDesc = dnnl_memory_desc_t(), destinationDesc = dnnl_memory_desc_t()
     private var userWeightsDesc = dnnl_memory_desc_t(), anyWeightsDesc = dnnl_memory_desc_t()
     private var descriptor = dnnl_convolution_desc_t()
     private let forwardDescriptor: dnnl_primitive_desc_t
     private let forwardPrimitive: dnnl_primitive_t
-    private let source: UserMemory, destination: UserMemory
+    private let source: DNNL.UserMemory, destination: DNNL.UserMemory
     private let forwardWeights: Weights
     private var backwardData: Stage?, backwardWeights: Stage?
 
-    private init?(context: Context, key: Key) {
+    private init?(context: DNNL.Context, key: Key) {
         self.context = context
         self.key = key
         let k = key
-        guard Self.check(dnnl_memory_desc_init_by_tag(&sourceDesc, 4, [k.batch, k.channels, k.height, k.width].map(Int64.init),
+        guard DNNL.check(dnnl_memory_desc_init_by_tag(&sourceDesc, 4, [k.batch, k.channels, k.height, k.width].map(Int64.init),
                                                       dnnl_f32, dnnl_nhwc)),
-              Self.check(dnnl_memory_desc_init_by_tag(&destinationDesc, 4,
+              DNNL.check(dnnl_memory_desc_init_by_tag(&destinationDesc, 4,
                                                       [k.batch, k.outChannels, k.outHeight, k.outWidth].map(Int64.init),
                                                       dnnl_f32, dnnl_nhwc)),
-              Self.check(dnnl_memory_desc_init_by_tag(&userWeightsDesc, 4,
+              DNNL.check(dnnl_memory_desc_init_by_tag(&userWeightsDesc, 4,
                                                       [k.outChannels, k.channels, k.kernelHeight, k.kernelWidth].map(Int64.init),
                                                       dnnl_f32, dnnl_hwio)),
-              Self.check(dnnl_memory_desc_init_by_tag(&anyWeightsDesc, 4,
+              DNNL.check(dnnl_memory_desc_init_by_tag(&anyWeightsDesc, 4,
                                                       [k.outChannels, k.channels, k.kernelHeight, k.kernelWidth].map(Int64.init),
                                                       dnnl_f32, dnnl_format_tag_any)),
-              Self.check(dnnl_convolution_forward_desc_init(&descriptor, dnnl_forward_training, dnnl_convolution_direct,
+              DNNL.check(dnnl_convolution_forward_desc_init(&descriptor, dnnl_forward_training, dnnl_convolution_direct,
                                                             &sourceDesc, &anyWeightsDesc, nil, &destinationDesc,
                                                             k.strides, k.padBefore, k.padAfter))
         else { return nil }
         var pd: dnnl_primitive_desc_t?
-        guard Self.check(dnnl_primitive_desc_create(&pd, &descriptor, nil, context.engine, nil)), let pd,
-              let primitive = Self.primitive(pd),
-              let source = UserMemory(sourceDesc, context), let destination = UserMemory(destinationDesc, context),
+        guard DNNL.check(dnnl_primitive_desc_create(&pd, &descriptor, nil, context.engine, nil)), let pd,
+              let primitive = DNNL.primitive(pd),
+              let source = DNNL.UserMemory(sourceDesc, context), let destination = DNNL.UserMemory(destinationDesc, context),
               let weights = Weights(user: userWeightsDesc, kernel: dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0).pointee,
                                     context: context)
         else { return nil }
@@ -139,7 +130,7 @@ final class DNNLConvolution: @unchecked Sendable {
         if let backwardData { return backwardData }
         var d = dnnl_convolution_desc_t()
         let k = key
-        Self.require(dnnl_convolution_backward_data_desc_init(&d, dnnl_convolution_direct, &sourceDesc, &anyWeightsDesc,
+        DNNL.require(dnnl_convolution_backward_data_desc_init(&d, dnnl_convolution_direct, &sourceDesc, &anyWeightsDesc,
                                                               &destinationDesc, k.strides, k.padBefore, k.padAfter))
         let stage = makeStage(&d, weightsQuery: dnnl_query_weights_md)
         backwardData = stage
@@ -150,7 +141,7 @@ final class DNNLConvolution: @unchecked Sendable {
         if let backwardWeights { return backwardWeights }
         var d = dnnl_convolution_desc_t()
         let k = key
-        Self.require(dnnl_convolution_backward_weights_desc_init(&d, dnnl_convolution_direct, &sourceDesc, &anyWeightsDesc, nil,
+        DNNL.require(dnnl_convolution_backward_weights_desc_init(&d, dnnl_convolution_direct, &sourceDesc, &anyWeightsDesc, nil,
                                                                  &destinationDesc, k.strides, k.padBefore, k.padAfter))
         let stage = makeStage(&d, weightsQuery: dnnl_query_diff_weights_md)
         backwardWeights = stage
@@ -159,91 +150,28 @@ final class DNNLConvolution: @unchecked Sendable {
 
     private func makeStage(_ d: inout dnnl_convolution_desc_t, weightsQuery: dnnl_query_t) -> Stage {
         var pd: dnnl_primitive_desc_t?
-        Self.require(dnnl_primitive_desc_create(&pd, &d, nil, context.engine, forwardDescriptor))
-        guard let pd, let primitive = Self.primitive(pd),
+        DNNL.require(dnnl_primitive_desc_create(&pd, &d, nil, context.engine, forwardDescriptor))
+        guard let pd, let primitive = DNNL.primitive(pd),
               let weights = Weights(user: userWeightsDesc, kernel: dnnl_primitive_desc_query_md(pd, weightsQuery, 0).pointee,
                                     context: context)
         else { fatalError("oneDNN: could not create a backward convolution that matches its forward one") }
         return Stage(primitive: primitive, weights: weights)
     }
 
-    private static func primitive(_ pd: dnnl_primitive_desc_t) -> dnnl_primitive_t? {
-        var primitive: dnnl_primitive_t?
-        return check(dnnl_primitive_create(&primitive, pd)) ? primitive : nil
-    }
-
-    static func implementation(of pd: const_dnnl_primitive_desc_t) -> String {
-        var name: UnsafePointer<CChar>?
-        guard dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, &name) == dnnl_success, let name else { return "?" }
-        return String(cString: name)
-    }
-
-    @discardableResult
-    static func check(_ status: dnnl_status_t) -> Bool { status == dnnl_success }
-
-    /// Failures after set-up mean a broken invariant, not bad input (shapes were checked before).
-    static func require(_ status: dnnl_status_t, _ line: Int = #line) {
-        if status != dnnl_success { fatalError("oneDNN call failed with status \(status.rawValue) (DNNLConvolution.swift:\(line))") }
-    }
 }
 
-// MARK: - Engine, memory and weights
+// MARK: - Weights
 
 extension DNNLConvolution {
-    /// The CPU engine and stream, shared by every convolution; one execution at a time.
-    final class Context: @unchecked Sendable {
-        let engine: dnnl_engine_t
-        let stream: dnnl_stream_t
-        private let lock = NSLock()
-
-        init?() {
-            var engine: dnnl_engine_t?, stream: dnnl_stream_t?
-            guard check(dnnl_engine_create(&engine, dnnl_cpu, 0)), let engine,
-                  check(dnnl_stream_create(&stream, engine, dnnl_stream_default_flags.rawValue)), let stream
-            else { return nil }
-            (self.engine, self.stream) = (engine, stream)
-        }
-
-        func run(_ body: () -> Void) {
-            lock.lock()
-            defer { lock.unlock() }
-            body()
-        }
-
-        func execute(_ primitive: dnnl_primitive_t, _ arguments: [(Int32, dnnl_memory_t)]) {
-            let args = arguments.map { dnnl_exec_arg_t(arg: $0.0, memory: $0.1) }
-            DNNLConvolution.require(dnnl_primitive_execute(primitive, stream, Int32(args.count), args))
-            DNNLConvolution.require(dnnl_stream_wait(stream))
-        }
-    }
-
-    /// A memory object over a buffer Fern owns; pointed at the buffer of each call.
-    final class UserMemory {
-        let memory: dnnl_memory_t
-
-        init?(_ desc: dnnl_memory_desc_t, _ context: Context) {
-            var desc = desc
-            var memory: dnnl_memory_t?
-            guard check(dnnl_memory_create(&memory, &desc, context.engine, nil)), let memory else { return nil }
-            self.memory = memory
-        }
-
-        func point(at pointer: UnsafePointer<Float>) {
-            DNNLConvolution.require(dnnl_memory_set_data_handle(memory, UnsafeMutableRawPointer(mutating: pointer)))
-        }
-
-        deinit { dnnl_memory_destroy(memory) }
-    }
-
     /// Filters in a kernel's layout, with the reorders to and from Keras' layout.
     final class Weights {
         let memory: dnnl_memory_t
-        private let user: UserMemory
+        private let user: DNNL.UserMemory
         private let toKernel: dnnl_primitive_t?, toUser: dnnl_primitive_t?
 
-        init?(user userDesc: dnnl_memory_desc_t, kernel kernelDesc: dnnl_memory_desc_t, context: Context) {
+        init?(user userDesc: dnnl_memory_desc_t, kernel kernelDesc: dnnl_memory_desc_t, context: DNNL.Context) {
             var userDesc = userDesc, kernelDesc = kernelDesc
-            guard let user = UserMemory(userDesc, context) else { return nil }
+            guard let user = DNNL.UserMemory(userDesc, context) else { return nil }
             self.user = user
             if dnnl_memory_desc_equal(&userDesc, &kernelDesc) != 0 {
                 (memory, toKernel, toUser) = (user.memory, nil, nil)
@@ -252,26 +180,26 @@ extension DNNLConvolution {
             var memory: dnnl_memory_t?
             var forward: dnnl_primitive_desc_t?, backward: dnnl_primitive_desc_t?
             // DNNL_MEMORY_ALLOCATE is the C macro ((void *)(size_t)-1).
-            guard check(dnnl_memory_create(&memory, &kernelDesc, context.engine, UnsafeMutableRawPointer(bitPattern: -1))),
+            guard DNNL.check(dnnl_memory_create(&memory, &kernelDesc, context.engine, UnsafeMutableRawPointer(bitPattern: -1))),
                   let memory,
-                  check(dnnl_reorder_primitive_desc_create(&forward, &userDesc, context.engine, &kernelDesc, context.engine, nil)),
-                  check(dnnl_reorder_primitive_desc_create(&backward, &kernelDesc, context.engine, &userDesc, context.engine, nil)),
+                  DNNL.check(dnnl_reorder_primitive_desc_create(&forward, &userDesc, context.engine, &kernelDesc, context.engine, nil)),
+                  DNNL.check(dnnl_reorder_primitive_desc_create(&backward, &kernelDesc, context.engine, &userDesc, context.engine, nil)),
                   let forward, let backward
             else { return nil }
             defer { dnnl_primitive_desc_destroy(forward); dnnl_primitive_desc_destroy(backward) }
             self.memory = memory
-            toKernel = DNNLConvolution.primitive(forward)
-            toUser = DNNLConvolution.primitive(backward)
+            toKernel = DNNL.primitive(forward)
+            toUser = DNNL.primitive(backward)
             if toKernel == nil || toUser == nil { return nil }
         }
 
-        func load(from pointer: UnsafePointer<Float>, context: Context) {
+        func load(from pointer: UnsafePointer<Float>, context: DNNL.Context) {
             user.point(at: pointer)
             if let toKernel { context.execute(toKernel, [(DNNL_ARG_FROM, user.memory), (DNNL_ARG_TO, memory)]) }
         }
 
         /// Runs `compute`, which writes `memory`, and leaves the result at `pointer` in Keras' layout.
-        func store(into pointer: UnsafeMutablePointer<Float>, context: Context, compute: () -> Void) {
+        func store(into pointer: UnsafeMutablePointer<Float>, context: DNNL.Context, compute: () -> Void) {
             user.point(at: pointer)
             compute()
             if let toUser { context.execute(toUser, [(DNNL_ARG_FROM, memory), (DNNL_ARG_TO, user.memory)]) }

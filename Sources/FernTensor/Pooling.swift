@@ -7,9 +7,14 @@ extension Tensor {
         let g = try WindowGeometry(op: "maxPool2d", input: input.shape, kernel: size, stride: stride ?? size, padding: padding)
         try g.checkSizes(op: "maxPool2d", input: input.shape, outChannels: g.channels)
         let outCount = g.batch * g.outputPixels * g.channels
+        let tracked = GradientMode.isRecording && input.node != nil
+        if Kernels.current == .oneDNN, let pool = DNNLPooling.max(g, training: tracked),
+           let result = libraryMaxPool(pool, input, g, tracked: tracked) {
+            return result
+        }
         var out = [Float](repeating: 0, count: outCount)
         // Winners are only needed for the gradient; inference skips them.
-        guard GradientMode.isRecording, input.node != nil else {
+        guard tracked else {
             maxPoolValues(input, g, into: &out)
             return Tensor(unchecked: [g.batch, g.outHeight, g.outWidth, g.channels], out)
         }
@@ -49,6 +54,33 @@ extension Tensor {
         return result.recorded("maxPool2d", inputs: [input]) { dy, _ in
             var dx = [Float](repeating: 0, count: input.count)
             for (i, winner) in winners.enumerated() { dx[Int(winner)] += dy.scalars[i] }
+            return [Tensor(unchecked: input.shape, dx)]
+        }
+    }
+
+    /// oneDNN's maximum skips NaNs, and a window of NaNs comes out as -greatestFiniteMagnitude:
+    /// then (nil) Fern's loops redo it so that NaN weights still reach the loss. A NaN among
+    /// numbers is skipped, as in TensorFlow.
+    private static func libraryMaxPool(_ pool: DNNLPooling, _ input: Tensor, _ g: WindowGeometry, tracked: Bool) -> Tensor? {
+        var out = uninitializedScalars(g.batch * g.outputPixels * g.channels)
+        var workspace = [UInt8](unsafeUninitializedCapacity: pool.workspaceSize) { _, count in count = pool.workspaceSize }
+        input.scalars.withUnsafeBufferPointer { px in
+            out.withUnsafeMutableBufferPointer { po in
+                workspace.withUnsafeMutableBytes { pool.forward(px.baseAddress!, po.baseAddress!, workspace: tracked ? $0.baseAddress : nil) }
+            }
+        }
+        var emptyWindows = 0
+        for value in out { emptyWindows &+= value == -.greatestFiniteMagnitude ? 1 : 0 }
+        if emptyWindows > 0 { return nil }
+        let result = Tensor(unchecked: [g.batch, g.outHeight, g.outWidth, g.channels], out)
+        guard tracked else { return result }
+        return result.recorded("maxPool2d", inputs: [input]) { [workspace] dy, _ in
+            var dx = uninitializedScalars(input.count)
+            dy.scalars.withUnsafeBufferPointer { pdy in
+                workspace.withUnsafeBytes { ws in
+                    dx.withUnsafeMutableBufferPointer { pool.backward(pdy.baseAddress!, workspace: ws.baseAddress!, $0.baseAddress!) }
+                }
+            }
             return [Tensor(unchecked: input.shape, dx)]
         }
     }

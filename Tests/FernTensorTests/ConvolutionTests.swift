@@ -122,20 +122,14 @@ import Testing
         }
     }
 
-    /// Runs `body` once with oneDNN's kernels and once with im2col + GEMM.
-    static func withEachEngine(_ body: () throws -> Void) throws {
-        for engine in ConvolutionEngine.allCases {
-            try ConvolutionEngine.$override.withValue(engine) { try body() }
-        }
-    }
 
     static func check(_ c: Case, seed: UInt64, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let x = try randomTensor(c.inputShape, seed: seed)
         let w = try randomTensor(c.filterShape, seed: seed &+ 1000)
         let expected = referenceConv(x, w, stride: c.stride, padding: c.padding)
-        try withEachEngine {
+        try withEachKernels {
             let y = try Tensor.conv2d(x, w, stride: c.stride, padding: c.padding)
-            expectClose(y, expected, "\(c) \(ConvolutionEngine.override!)", sourceLocation: sourceLocation)
+            expectClose(y, expected, "\(c) \(Kernels.override!)", sourceLocation: sourceLocation)
         }
     }
 
@@ -192,7 +186,7 @@ import Testing
     }
 
     @Test func batchSplitIntoSeveralIm2colChunksMatchesPerImageResults() throws {
-        try Self.withEachEngine {
+        try withEachKernels {
             // 48x48 'same', 5x5x8 patches: 2304 pixels x 200 columns per image, so the ~16 MiB column
             // buffer holds 9 images and a batch of 12 runs as two chunks (9 + 3).
             let c = Case(batch: 12, height: 48, width: 48, inChannels: 8, kernel: (5, 5), outChannels: 4,
@@ -214,7 +208,7 @@ import Testing
 
     @Test(arguments: [Padding.same, .valid])
     func gradientsMatchFiniteDifferencesStride1(padding: Padding) throws {
-        try Self.withEachEngine {
+        try withEachKernels {
             let x = try randomTensor([2, 5, 6, 2], seed: 11)
             let w = try randomTensor([3, 3, 2, 3], seed: 12)
             try expectGradientsMatchFiniteDifferences({ try Tensor.conv2d($0[0], $0[1], padding: padding) }, at: [x, w])
@@ -223,7 +217,7 @@ import Testing
 
     @Test(arguments: [Padding.same, .valid])
     func gradientsMatchFiniteDifferencesStride2(padding: Padding) throws {
-        try Self.withEachEngine {
+        try withEachKernels {
             let x = try randomTensor([2, 7, 6, 2], seed: 13)
             let w = try randomTensor([3, 2, 2, 2], seed: 14)
             try expectGradientsMatchFiniteDifferences({ try Tensor.conv2d($0[0], $0[1], stride: (2, 2), padding: padding) },
@@ -236,7 +230,7 @@ import Testing
     }
 
     @Test func gradientWrtOnlyOneOperandIsStillCorrect() throws {
-        try Self.withEachEngine {
+        try withEachKernels {
             let x = try randomTensor([2, 6, 6, 3], seed: 21)
             let w = try randomTensor([3, 3, 3, 2], seed: 22)
             let dy = try randomTensor([2, 3, 3, 2], seed: 23)
@@ -258,7 +252,7 @@ import Testing
         Case(batch: 4, height: 12, width: 13, inChannels: 6, kernel: (4, 4), outChannels: 3, stride: (2, 2), padding: .valid),
     ])
     func backwardMatchesNaiveTransposedLoops(c: Case) throws {
-        try Self.withEachEngine {
+        try withEachKernels {
             let x = try randomTensor(c.inputShape, seed: UInt64(c.height * 31 + c.width))
             let w = try randomTensor(c.filterShape, seed: UInt64(c.kernel.0 * 7 + c.kernel.1))
             let y = try Tensor.conv2d(x, w, stride: c.stride, padding: c.padding)
@@ -273,7 +267,7 @@ import Testing
     }
 
     @Test func backwardAcrossSeveralIm2colChunksAccumulatesTheFilterGradient() throws {
-        try Self.withEachEngine {
+        try withEachKernels {
             // Same geometry as the chunked forward test: two chunks (9 + 3 images). dW must sum over
             // both chunks; dX of each image must only come from that image.
             let x = try randomTensor([12, 48, 48, 8], seed: 81)

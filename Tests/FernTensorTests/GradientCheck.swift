@@ -57,3 +57,10 @@ func maxDifference(_ a: Tensor, _ b: Tensor) -> Float {
     precondition(a.shape == b.shape, "compare \(a.shape) with \(b.shape)")
     return zip(a.scalars, b.scalars).reduce(0) { Swift.max($0, Swift.abs($1.0 - $1.1)) }
 }
+
+/// Runs `body` once with oneDNN's kernels and once with Fern's own (im2col + GEMM, pooling loops).
+func withEachKernels(_ body: () throws -> Void) throws {
+    for kernels in Kernels.allCases {
+        try Kernels.$override.withValue(kernels) { try body() }
+    }
+}

@@ -1,0 +1,97 @@
+import CDNNL
+import Foundation
+
+/// What every oneDNN-backed op shares: the CPU engine and stream, memory
+/// objects over Fern's own buffers, and status checks. oneDNN is the
+/// library under PyTorch's and TensorFlow's CPU kernels; Fern calls it for
+/// the ops where its JIT-compiled code beats Fern's loops (measured in the
+/// notes of each op). Only files named DNNL*.swift call it.
+enum DNNL {
+    /// nil when oneDNN cannot run here (no CPU engine).
+    static let context = Context()
+
+    /// The CPU engine and stream, shared by every convolution; one execution at a time.
+    final class Context: @unchecked Sendable {
+        let engine: dnnl_engine_t
+        let stream: dnnl_stream_t
+        private let lock = NSLock()
+
+        init?() {
+            var engine: dnnl_engine_t?, stream: dnnl_stream_t?
+            guard check(dnnl_engine_create(&engine, dnnl_cpu, 0)), let engine,
+                  check(dnnl_stream_create(&stream, engine, dnnl_stream_default_flags.rawValue)), let stream
+            else { return nil }
+            (self.engine, self.stream) = (engine, stream)
+        }
+
+        func run(_ body: () -> Void) {
+            lock.lock()
+            defer { lock.unlock() }
+            body()
+        }
+
+        func execute(_ primitive: dnnl_primitive_t, _ arguments: [(Int32, dnnl_memory_t)]) {
+            let args = arguments.map { dnnl_exec_arg_t(arg: $0.0, memory: $0.1) }
+            DNNL.require(dnnl_primitive_execute(primitive, stream, Int32(args.count), args))
+            DNNL.require(dnnl_stream_wait(stream))
+        }
+    }
+
+    /// A memory object over a buffer Fern owns; pointed at the buffer of each call.
+    final class UserMemory {
+        let memory: dnnl_memory_t
+
+        init?(_ desc: dnnl_memory_desc_t, _ context: Context) {
+            var desc = desc
+            var memory: dnnl_memory_t?
+            guard check(dnnl_memory_create(&memory, &desc, context.engine, nil)), let memory else { return nil }
+            self.memory = memory
+        }
+
+        func point(at pointer: UnsafePointer<Float>) {
+            DNNL.require(dnnl_memory_set_data_handle(memory, UnsafeMutableRawPointer(mutating: pointer)))
+        }
+
+        deinit { dnnl_memory_destroy(memory) }
+    }
+
+    /// One object per shape, made on first use and kept (making one JIT-compiles code).
+    final class Cache<Key: Hashable, Value: AnyObject>: @unchecked Sendable {
+        private var values: [Key: Value] = [:]
+        private let lock = NSLock()
+
+        func value(for key: Key, make: () -> Value?) -> Value? {
+            lock.lock()
+            defer { lock.unlock() }
+            if let cached = values[key] { return cached }
+            let made = make()
+            values[key] = made
+            return made
+        }
+    }
+
+    static func primitive(_ pd: dnnl_primitive_desc_t) -> dnnl_primitive_t? {
+        var primitive: dnnl_primitive_t?
+        return check(dnnl_primitive_create(&primitive, pd)) ? primitive : nil
+    }
+
+    static func implementation(of pd: const_dnnl_primitive_desc_t) -> String {
+        var name: UnsafePointer<CChar>?
+        guard dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, &name) == dnnl_success, let name else { return "?" }
+        return String(cString: name)
+    }
+
+    /// A memory descriptor for a dense f32 tensor; `dims` in oneDNN's logical order (N, C, H, W).
+    static func descriptor(_ dims: [Int], _ tag: dnnl_format_tag_t) -> dnnl_memory_desc_t? {
+        var desc = dnnl_memory_desc_t()
+        return check(dnnl_memory_desc_init_by_tag(&desc, Int32(dims.count), dims.map(Int64.init), dnnl_f32, tag)) ? desc : nil
+    }
+
+    @discardableResult
+    static func check(_ status: dnnl_status_t) -> Bool { status == dnnl_success }
+
+    /// Failures after set-up mean a broken invariant, not bad input (shapes were checked before).
+    static func require(_ status: dnnl_status_t, file: StaticString = #fileID, line: Int = #line) {
+        if status != dnnl_success { fatalError("oneDNN call failed with status \(status.rawValue) (\(file):\(line))") }
+    }
+}
