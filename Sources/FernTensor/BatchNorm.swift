@@ -33,6 +33,14 @@ extension Tensor {
         }
         if channels == 0 { return x }  // nothing to normalize
         let rows = x.count / channels
+        if training && rows <= 1 {
+            throw TensorError.shapes("batchNorm", x.shape, detail: "training needs more than one value per channel")
+        }
+        if Kernels.current == .oneDNN, rows > 0,
+           let library = DNNLBatchNorm.make(shape: x.shape, epsilon: epsilon, training: training) {
+            return libraryBatchNorm(library, x, gamma: gamma, beta: beta, statistics: &statistics, training: training,
+                                    momentum: momentum)
+        }
         let mean: [Float], variance: [Float]
         if training {
             guard rows > 1 else {
@@ -68,6 +76,59 @@ extension Tensor {
             return [dx,
                     needs[1] ? Tensor(unchecked: [channels], gxSum) : nil,
                     needs[2] ? Tensor(unchecked: [channels], gSum) : nil]
+        }
+    }
+
+    private static func libraryBatchNorm(_ library: DNNLBatchNorm, _ x: Tensor, gamma: Tensor, beta: Tensor,
+                                         statistics: inout BatchNormStatistics, training: Bool, momentum: Float) -> Tensor {
+        var mean = training ? uninitializedScalars(gamma.count) : statistics.mean.scalars
+        var variance = training ? uninitializedScalars(gamma.count) : statistics.variance.scalars
+        var y = uninitializedScalars(x.count)
+        x.scalars.withUnsafeBufferPointer { px in
+            gamma.scalars.withUnsafeBufferPointer { pg in
+                beta.scalars.withUnsafeBufferPointer { pb in
+                    mean.withUnsafeMutableBufferPointer { pm in
+                        variance.withUnsafeMutableBufferPointer { pv in
+                            y.withUnsafeMutableBufferPointer { py in
+                                library.forward(px.baseAddress!, gamma: pg.baseAddress!, beta: pb.baseAddress!,
+                                                mean: pm.baseAddress!, variance: pv.baseAddress!, py.baseAddress!)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if training {
+            for c in 0..<gamma.count {
+                statistics.mean.scalars[c] = momentum * statistics.mean.scalars[c] + (1 - momentum) * mean[c]
+                statistics.variance.scalars[c] = momentum * statistics.variance.scalars[c] + (1 - momentum) * variance[c]
+            }
+        }
+        return Tensor(unchecked: x.shape, y).recorded("batchNorm", inputs: [x, gamma, beta]) { [mean, variance] g, _ in
+            var dx = uninitializedScalars(x.count), dGamma = uninitializedScalars(gamma.count)
+            var dBeta = uninitializedScalars(gamma.count)
+            g.scalars.withUnsafeBufferPointer { pdy in
+                x.scalars.withUnsafeBufferPointer { px in
+                    gamma.scalars.withUnsafeBufferPointer { pg in
+                      beta.scalars.withUnsafeBufferPointer { pb in
+                        mean.withUnsafeBufferPointer { pm in
+                            variance.withUnsafeBufferPointer { pv in
+                                dx.withUnsafeMutableBufferPointer { pdx in
+                                    dGamma.withUnsafeMutableBufferPointer { pdg in
+                                        dBeta.withUnsafeMutableBufferPointer { pdb in
+                                            library.backward(pdy.baseAddress!, px.baseAddress!, gamma: pg.baseAddress!,
+                                                             beta: pb.baseAddress!, mean: pm.baseAddress!, variance: pv.baseAddress!,
+                                                             dx: pdx.baseAddress!, dGamma: pdg.baseAddress!, dBeta: pdb.baseAddress!)
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                      }
+                    }
+                }
+            }
+            return [Tensor(unchecked: x.shape, dx), Tensor(unchecked: gamma.shape, dGamma), Tensor(unchecked: beta.shape, dBeta)]
         }
     }
 

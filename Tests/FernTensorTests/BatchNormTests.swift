@@ -36,44 +36,50 @@ import Testing
     // [4, 32, 32, 8] is big enough for the per-channel loops to be split across cores.
     @Test(arguments: [[8, 3], [2, 3, 4, 5], [5, 1], [4, 32, 32, 8]])
     func trainingNormalizesWithBatchMeanAndBiasedVariance(shape: [Int]) throws {
-        let channels = shape.last!
-        let x = try randomTensor(shape, seed: 1, low: -2, high: 3)
-        let gamma = try randomTensor([channels], seed: 2, low: 0.5, high: 2)
-        let beta = try randomTensor([channels], seed: 3)
-        var statistics = BatchNormStatistics(channels: channels)
-        let y = try Tensor.batchNorm(x, gamma: gamma, beta: beta, statistics: &statistics, training: true,
-                                     momentum: 0.9, epsilon: 1e-3)
-        let (mean, variance) = Self.moments(x)
-        ConvolutionTests.expectClose(y, Self.normalized(x, mean: mean, variance: variance, gamma: gamma, beta: beta,
-                                                        epsilon: 1e-3), relative: 1e-5, "batchNorm \(shape)")
+        try withEachKernels {
+            let channels = shape.last!
+            let x = try randomTensor(shape, seed: 1, low: -2, high: 3)
+            let gamma = try randomTensor([channels], seed: 2, low: 0.5, high: 2)
+            let beta = try randomTensor([channels], seed: 3)
+            var statistics = BatchNormStatistics(channels: channels)
+            let y = try Tensor.batchNorm(x, gamma: gamma, beta: beta, statistics: &statistics, training: true,
+                                         momentum: 0.9, epsilon: 1e-3)
+            let (mean, variance) = Self.moments(x)
+            ConvolutionTests.expectClose(y, Self.normalized(x, mean: mean, variance: variance, gamma: gamma, beta: beta,
+                                                            epsilon: 1e-3), relative: 1e-5, "batchNorm \(shape) \(Kernels.override!)")
+        }
     }
 
     @Test func trainingOutputHasZeroMeanAndUnitVariancePerChannelBeforeTheAffineStep() throws {
-        let x = try randomTensor([4, 3, 3, 2], seed: 5, low: 10, high: 20)
-        var statistics = BatchNormStatistics(channels: 2)
-        let y = try Tensor.batchNorm(x, gamma: Tensor.ones([2]), beta: Tensor.zeros([2]), statistics: &statistics,
-                                     training: true, epsilon: 1e-6)
-        let (mean, variance) = Self.moments(y)
-        for c in 0..<2 {
-            #expect(Swift.abs(mean[c]) < 1e-5)
-            #expect(Swift.abs(variance[c] - 1) < 1e-3)
+        try withEachKernels {
+            let x = try randomTensor([4, 3, 3, 2], seed: 5, low: 10, high: 20)
+            var statistics = BatchNormStatistics(channels: 2)
+            let y = try Tensor.batchNorm(x, gamma: Tensor.ones([2]), beta: Tensor.zeros([2]), statistics: &statistics,
+                                         training: true, epsilon: 1e-6)
+            let (mean, variance) = Self.moments(y)
+            for c in 0..<2 {
+                #expect(Swift.abs(mean[c]) < 1e-5)
+                #expect(Swift.abs(variance[c] - 1) < 1e-3)
+            }
         }
     }
 
     @Test func trainingMovesRunningStatisticsTowardTheBatch() throws {
-        let x = try randomTensor([6, 2, 2, 3], seed: 7, low: -1, high: 4)
-        let startMean: [Float] = [0.5, -1, 2], startVariance: [Float] = [1, 0.25, 3]
-        var statistics = BatchNormStatistics(mean: try Tensor(shape: [3], scalars: startMean),
-                                             variance: try Tensor(shape: [3], scalars: startVariance))
-        _ = try Tensor.batchNorm(x, gamma: Tensor.ones([3]), beta: Tensor.zeros([3]), statistics: &statistics,
-                                 training: true, momentum: 0.8)
-        let (mean, variance) = Self.moments(x)
-        for c in 0..<3 {
-            // Keras' convention, with the biased batch variance.
-            let expectedMean = 0.8 * Double(startMean[c]) + 0.2 * mean[c]
-            let expectedVariance = 0.8 * Double(startVariance[c]) + 0.2 * variance[c]
-            #expect(Swift.abs(Double(statistics.mean.scalars[c]) - expectedMean) < 1e-5, "mean of channel \(c)")
-            #expect(Swift.abs(Double(statistics.variance.scalars[c]) - expectedVariance) < 1e-5, "variance of channel \(c)")
+        try withEachKernels {
+            let x = try randomTensor([6, 2, 2, 3], seed: 7, low: -1, high: 4)
+            let startMean: [Float] = [0.5, -1, 2], startVariance: [Float] = [1, 0.25, 3]
+            var statistics = BatchNormStatistics(mean: try Tensor(shape: [3], scalars: startMean),
+                                                 variance: try Tensor(shape: [3], scalars: startVariance))
+            _ = try Tensor.batchNorm(x, gamma: Tensor.ones([3]), beta: Tensor.zeros([3]), statistics: &statistics,
+                                     training: true, momentum: 0.8)
+            let (mean, variance) = Self.moments(x)
+            for c in 0..<3 {
+                // Keras' convention, with the biased batch variance.
+                let expectedMean = 0.8 * Double(startMean[c]) + 0.2 * mean[c]
+                let expectedVariance = 0.8 * Double(startVariance[c]) + 0.2 * variance[c]
+                #expect(Swift.abs(Double(statistics.mean.scalars[c]) - expectedMean) < 1e-5, "mean of channel \(c)")
+                #expect(Swift.abs(Double(statistics.variance.scalars[c]) - expectedVariance) < 1e-5, "variance of channel \(c)")
+            }
         }
     }
 
@@ -84,44 +90,50 @@ import Testing
     }
 
     @Test func repeatedTrainingOnOneBatchConvergesToItsStatistics() throws {
-        let x = try randomTensor([16, 2], seed: 9, low: 3, high: 5)
-        var statistics = BatchNormStatistics(channels: 2)
-        for _ in 0..<200 {
-            _ = try Tensor.batchNorm(x, gamma: Tensor.ones([2]), beta: Tensor.zeros([2]), statistics: &statistics,
-                                     training: true, momentum: 0.9)
-        }
-        let (mean, variance) = Self.moments(x)
-        for c in 0..<2 {
-            #expect(Swift.abs(Double(statistics.mean.scalars[c]) - mean[c]) < 1e-4)
-            #expect(Swift.abs(Double(statistics.variance.scalars[c]) - variance[c]) < 1e-4)
+        try withEachKernels {
+            let x = try randomTensor([16, 2], seed: 9, low: 3, high: 5)
+            var statistics = BatchNormStatistics(channels: 2)
+            for _ in 0..<200 {
+                _ = try Tensor.batchNorm(x, gamma: Tensor.ones([2]), beta: Tensor.zeros([2]), statistics: &statistics,
+                                         training: true, momentum: 0.9)
+            }
+            let (mean, variance) = Self.moments(x)
+            for c in 0..<2 {
+                #expect(Swift.abs(Double(statistics.mean.scalars[c]) - mean[c]) < 1e-4)
+                #expect(Swift.abs(Double(statistics.variance.scalars[c]) - variance[c]) < 1e-4)
+            }
         }
     }
 
     @Test(arguments: [[5, 3], [2, 3, 3, 3]])
     func inferenceUsesRunningStatisticsAndLeavesThemAlone(shape: [Int]) throws {
-        let x = try randomTensor(shape, seed: 11, low: -3, high: 3)
-        let gamma = try randomTensor([3], seed: 12, low: 0.5, high: 2)
-        let beta = try randomTensor([3], seed: 13)
-        let runningMean: [Float] = [0.3, -0.7, 1.5], runningVariance: [Float] = [0.5, 2, 4]
-        var statistics = BatchNormStatistics(mean: try Tensor(shape: [3], scalars: runningMean),
-                                             variance: try Tensor(shape: [3], scalars: runningVariance))
-        let y = try Tensor.batchNorm(x, gamma: gamma, beta: beta, statistics: &statistics, training: false,
-                                     epsilon: 1e-3)
-        ConvolutionTests.expectClose(y, Self.normalized(x, mean: runningMean.map(Double.init),
-                                                        variance: runningVariance.map(Double.init),
-                                                        gamma: gamma, beta: beta, epsilon: 1e-3),
-                                     relative: 1e-5, "inference \(shape)")
-        #expect(statistics.mean.scalars == runningMean)
-        #expect(statistics.variance.scalars == runningVariance)
+        try withEachKernels {
+            let x = try randomTensor(shape, seed: 11, low: -3, high: 3)
+            let gamma = try randomTensor([3], seed: 12, low: 0.5, high: 2)
+            let beta = try randomTensor([3], seed: 13)
+            let runningMean: [Float] = [0.3, -0.7, 1.5], runningVariance: [Float] = [0.5, 2, 4]
+            var statistics = BatchNormStatistics(mean: try Tensor(shape: [3], scalars: runningMean),
+                                                 variance: try Tensor(shape: [3], scalars: runningVariance))
+            let y = try Tensor.batchNorm(x, gamma: gamma, beta: beta, statistics: &statistics, training: false,
+                                         epsilon: 1e-3)
+            ConvolutionTests.expectClose(y, Self.normalized(x, mean: runningMean.map(Double.init),
+                                                            variance: runningVariance.map(Double.init),
+                                                            gamma: gamma, beta: beta, epsilon: 1e-3),
+                                         relative: 1e-5, "inference \(shape)")
+            #expect(statistics.mean.scalars == runningMean)
+            #expect(statistics.variance.scalars == runningVariance)
+        }
     }
 
     @Test func inferenceOnASingleRowWorks() throws {
-        // Only training needs more than one value per channel.
-        var statistics = BatchNormStatistics(channels: 2)
-        let x = try Tensor(shape: [1, 2], scalars: [2, -1])
-        let y = try Tensor.batchNorm(x, gamma: Tensor.ones([2]), beta: Tensor.zeros([2]), statistics: &statistics,
-                                     training: false, epsilon: 0)
-        #expect(y.scalars == [2, -1])
+        try withEachKernels {
+            // Only training needs more than one value per channel.
+            var statistics = BatchNormStatistics(channels: 2)
+            let x = try Tensor(shape: [1, 2], scalars: [2, -1])
+            let y = try Tensor.batchNorm(x, gamma: Tensor.ones([2]), beta: Tensor.zeros([2]), statistics: &statistics,
+                                         training: false, epsilon: 0)
+            #expect(y.scalars == [2, -1])
+        }
     }
 
     // MARK: Gradients
@@ -135,36 +147,42 @@ import Testing
 
     @Test(arguments: [[6, 3], [2, 3, 3, 2], [4, 32, 32, 8]])
     func trainingGradientsWrtInputGammaAndBetaMatchFiniteDifferences(shape: [Int]) throws {
-        let channels = shape.last!
-        try expectGradientsMatchFiniteDifferences({ xs in
-            // A fresh copy per evaluation: the running averages must not leak between probes.
-            var statistics = BatchNormStatistics(channels: channels)
-            return try Tensor.batchNorm(xs[0], gamma: xs[1], beta: xs[2], statistics: &statistics, training: true)
-        }, at: try Self.inputs(shape, seed: 21))
+        try withEachKernels {
+            let channels = shape.last!
+            try expectGradientsMatchFiniteDifferences({ xs in
+                // A fresh copy per evaluation: the running averages must not leak between probes.
+                var statistics = BatchNormStatistics(channels: channels)
+                return try Tensor.batchNorm(xs[0], gamma: xs[1], beta: xs[2], statistics: &statistics, training: true)
+            }, at: try Self.inputs(shape, seed: 21))
+        }
     }
 
     @Test(arguments: [[6, 3], [2, 3, 3, 2]])
     func inferenceGradientsWrtInputGammaAndBetaMatchFiniteDifferences(shape: [Int]) throws {
-        let channels = shape.last!
-        let mean = try randomTensor([channels], seed: 31)
-        let variance = try randomTensor([channels], seed: 32, low: 0.3, high: 2)
-        try expectGradientsMatchFiniteDifferences({ xs in
-            var statistics = BatchNormStatistics(mean: mean, variance: variance)
-            return try Tensor.batchNorm(xs[0], gamma: xs[1], beta: xs[2], statistics: &statistics, training: false)
-        }, at: try Self.inputs(shape, seed: 41))
+        try withEachKernels {
+            let channels = shape.last!
+            let mean = try randomTensor([channels], seed: 31)
+            let variance = try randomTensor([channels], seed: 32, low: 0.3, high: 2)
+            try expectGradientsMatchFiniteDifferences({ xs in
+                var statistics = BatchNormStatistics(mean: mean, variance: variance)
+                return try Tensor.batchNorm(xs[0], gamma: xs[1], beta: xs[2], statistics: &statistics, training: false)
+            }, at: try Self.inputs(shape, seed: 41))
+        }
     }
 
     @Test func trainingInputGradientIsOrthogonalToConstantShifts() throws {
-        // The output does not change when a constant is added to a channel, so Σ dL/dx over a channel is 0.
-        let x = try randomTensor([10, 3], seed: 51).requiringGrad()
-        let weights = try randomTensor([10, 3], seed: 52)
-        var statistics = BatchNormStatistics(channels: 3)
-        let y = try Tensor.batchNorm(x, gamma: Tensor.full([3], 1.7), beta: Tensor.zeros([3]),
-                                     statistics: &statistics, training: true)
-        let dx = try gradients(of: (y * weights).sum(), wrt: [x])[0]
-        for c in 0..<3 {
-            let total = (0..<10).reduce(Float(0)) { $0 + dx.scalars[$1 * 3 + c] }
-            #expect(Swift.abs(total) < 1e-5, "channel \(c): Σ dx = \(total)")
+        try withEachKernels {
+            // The output does not change when a constant is added to a channel, so Σ dL/dx over a channel is 0.
+            let x = try randomTensor([10, 3], seed: 51).requiringGrad()
+            let weights = try randomTensor([10, 3], seed: 52)
+            var statistics = BatchNormStatistics(channels: 3)
+            let y = try Tensor.batchNorm(x, gamma: Tensor.full([3], 1.7), beta: Tensor.zeros([3]),
+                                         statistics: &statistics, training: true)
+            let dx = try gradients(of: (y * weights).sum(), wrt: [x])[0]
+            for c in 0..<3 {
+                let total = (0..<10).reduce(Float(0)) { $0 + dx.scalars[$1 * 3 + c] }
+                #expect(Swift.abs(total) < 1e-5, "channel \(c): Σ dx = \(total)")
+            }
         }
     }
 
