@@ -49,9 +49,12 @@ func checkGradients(_ parameters: [Parameter], _ gradients: [Tensor]) throws {
     }
 }
 
-/// Fetches (creating with zeros) the state tensor `key`.
-func stateTensor(_ state: inout [String: Tensor], _ key: String, like parameter: Parameter) throws -> Tensor {
-    if let existing = state[key], existing.shape == parameter.value.shape { return existing }
+/// Takes the state tensor `key` out of `state` (creating it with zeros), so
+/// that the caller holds its only reference and updates it in place; the
+/// caller puts it back. (Reading it while the dictionary kept it made every
+/// update copy the whole moment buffer first.)
+func takeStateTensor(_ state: inout [String: Tensor], _ key: String, like parameter: Parameter) throws -> Tensor {
+    if let existing = state.removeValue(forKey: key), existing.shape == parameter.value.shape { return existing }
     return try Tensor.zeros(parameter.value.shape)
 }
 
@@ -92,19 +95,23 @@ public final class SGD: Optimizer {
                 // No momentum: no velocity to keep (and none to allocate every step).
                 g.withUnsafeScalars { g in
                     p.value.withUnsafeMutableScalars { w in
-                        for i in 0..<w.count { w[i] -= lr * (g[i] + wd * w[i]) }
+                        Parallel.forEachChunk(w.count, cost: 4) { range in
+                            for i in range { w[i] -= lr * (g[i] + wd * w[i]) }
+                        }
                     }
                 }
                 continue
             }
-            var velocity = try stateTensor(&state, "velocity/\(p.name)", like: p)
+            var velocity = try takeStateTensor(&state, "velocity/\(p.name)", like: p)
             g.withUnsafeScalars { g in
                 velocity.withUnsafeMutableScalars { v in
                     p.value.withUnsafeMutableScalars { w in
-                        for i in 0..<w.count {
-                            let grad = g[i] + wd * w[i]
-                            v[i] = mu * v[i] - lr * grad
-                            w[i] += nesterov ? mu * v[i] - lr * grad : v[i]
+                        Parallel.forEachChunk(w.count, cost: 6) { range in
+                            for i in range {
+                                let grad = g[i] + wd * w[i]
+                                v[i] = mu * v[i] - lr * grad
+                                w[i] += nesterov ? mu * v[i] - lr * grad : v[i]
+                            }
                         }
                     }
                 }
@@ -155,18 +162,20 @@ public final class Adam: Optimizer {
         let coupledDecay = decoupled ? 0 : weightDecay
         let shrink = decoupled ? 1 - lr * weightDecay : 1
         for (p, g) in zip(parameters, gradients) {
-            var m = try stateTensor(&state, "m/\(p.name)", like: p)
-            var v = try stateTensor(&state, "v/\(p.name)", like: p)
+            var m = try takeStateTensor(&state, "m/\(p.name)", like: p)
+            var v = try takeStateTensor(&state, "v/\(p.name)", like: p)
             g.withUnsafeScalars { g in
                 m.withUnsafeMutableScalars { m in
                     v.withUnsafeMutableScalars { v in
                         p.value.withUnsafeMutableScalars { w in
-                            for i in 0..<w.count {
-                                let grad = g[i] + coupledDecay * w[i]
-                                m[i] = b1 * m[i] + (1 - b1) * grad
-                                v[i] = b2 * v[i] + (1 - b2) * grad * grad
-                                let mHat = m[i] / correction1, vHat = v[i] / correction2
-                                w[i] = w[i] * shrink - lr * mHat / (vHat.squareRoot() + eps)
+                            Parallel.forEachChunk(w.count, cost: 16) { range in
+                                for i in range {
+                                    let grad = g[i] + coupledDecay * w[i]
+                                    m[i] = b1 * m[i] + (1 - b1) * grad
+                                    v[i] = b2 * v[i] + (1 - b2) * grad * grad
+                                    let mHat = m[i] / correction1, vHat = v[i] / correction2
+                                    w[i] = w[i] * shrink - lr * mHat / (vHat.squareRoot() + eps)
+                                }
                             }
                         }
                     }

@@ -27,6 +27,19 @@ import Testing
         #expect(Swift.abs(fraction - Double(rate)) < 0.01, "zeroed fraction \(fraction) for rate \(rate)")
     }
 
+    @Test func maskDoesNotDependOnHowTheWorkIsSplitAcrossCores() throws {
+        // 10 elements run on one thread, 200 000 on all cores: the first 10 decisions agree.
+        let small = Tensor(repeating: 1, shape: [10]), large = Tensor(repeating: 1, shape: [200_000])
+        var a = SeededGenerator(seed: 9), b = SeededGenerator(seed: 9)
+        let ys = try small.dropout(rate: 0.5, training: true, using: &a)
+        let yl = try large.dropout(rate: 0.5, training: true, using: &b)
+        #expect(ys.scalars == Array(yl.scalars[0..<10]))
+        #expect(Set(yl.scalars) == [0, 2])
+        // Neighbouring elements are independent: runs of equal decisions are as short as for coin flips.
+        let changes = zip(yl.scalars.dropFirst(), yl.scalars).filter { $0 != $1 }.count
+        #expect(Swift.abs(Double(changes) / Double(yl.count) - 0.5) < 0.01, "\(changes) changes")
+    }
+
     @Test func trainingPreservesTheMeanApproximately() throws {
         let x = try randomTensor([100_000], seed: 2, low: 0, high: 2)
         var generator = SeededGenerator(seed: 3)
