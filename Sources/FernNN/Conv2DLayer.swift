@@ -51,8 +51,10 @@ public final class Conv2DLayer: Layer {
 
     public func forward(_ input: Tensor, context: ForwardContext) throws -> Tensor {
         guard let weight else { throw ModelError("\(name) is used before it was built") }
+        if let bias, activation == .relu {
+            return try Tensor.conv2dBiasRelu(input, weight.value, bias: bias.value, stride: strides, padding: padding)
+        }
         var y = try Tensor.conv2d(input, weight.value, stride: strides, padding: padding)
-        if let bias, activation == .relu { return try Tensor.biasRelu(y, bias: bias.value) }
         if let bias { y = try y + bias.value }
         return try activation.apply(y)
     }

@@ -27,11 +27,17 @@ extension Tensor {
         }
         let y = Tensor(unchecked: x.shape, values)
         return y.recorded("biasRelu", inputs: [x, bias]) { dy, needs in
-            // Where the output is positive the gradient passes to x unchanged; the
-            // bias gets the sum of those gradients over every position.
-            let dx = dy.zipMap(y, y) { g, y, _ in y > 0 ? g : 0 }
-            let dbias = needs[1] ? try dx.reshaped([count / channels, channels]).sum(axes: [0]) : nil
+            let (dx, dbias) = try reluBiasGradients(dy, output: y, wantBias: needs[1])
             return [needs[0] ? dx : nil, dbias]
         }
+    }
+
+    /// Backward of `relu(z + bias)` from its output y: where y is positive the
+    /// gradient passes to z unchanged; the bias gets the sum of those gradients
+    /// over every position.
+    static func reluBiasGradients(_ dy: Tensor, output y: Tensor, wantBias: Bool) throws -> (Tensor, Tensor?) {
+        let dz = dy.zipMap(y, y) { g, y, _ in y > 0 ? g : 0 }
+        let channels = y.shape.last!
+        return (dz, wantBias ? try dz.reshaped([y.count / channels, channels]).sum(axes: [0]) : nil)
     }
 }

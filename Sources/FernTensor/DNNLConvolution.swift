@@ -13,20 +13,30 @@ import Foundation
 final class DNNLConvolution: @unchecked Sendable {
     private static let cache = DNNL.Cache<Key, DNNLConvolution>()
 
-    /// The convolution for this geometry, or nil when oneDNN cannot make one.
-    static func make(_ g: WindowGeometry, outChannels: Int) -> DNNLConvolution? {
+    /// The convolution for this geometry, or nil when oneDNN cannot make one. With
+    /// `biasRelu` its forward pass also adds a bias and applies ReLU inside the
+    /// kernel (one pass fewer over the output); its backward passes are the plain one's.
+    static func make(_ g: WindowGeometry, outChannels: Int, biasRelu: Bool = false) -> DNNLConvolution? {
         guard let context = DNNL.context else { return nil }
-        let key = Key(geometry: g, outChannels: outChannels)
+        let key = Key(geometry: g, outChannels: outChannels, biasRelu: biasRelu)
         return cache.value(for: key) { DNNLConvolution(context: context, key: key) }
     }
 
-    func forward(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>) {
+    /// y = x ⋆ w (or relu(x ⋆ w + bias) when made with `biasRelu`).
+    func forward(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, bias: UnsafePointer<Float>? = nil,
+                 _ y: UnsafeMutablePointer<Float>) {
         context.run {
             forwardWeights.load(from: w, context: context)
             source.point(at: x)
             destination.point(at: y)
-            context.execute(forwardPrimitive, [(DNNL_ARG_SRC, source.memory), (DNNL_ARG_WEIGHTS, forwardWeights.memory),
-                                               (DNNL_ARG_DST, destination.memory)])
+            var arguments = [(DNNL_ARG_SRC, source.memory), (DNNL_ARG_WEIGHTS, forwardWeights.memory),
+                             (DNNL_ARG_DST, destination.memory)]
+            if let biasMemory {
+                guard let bias else { fatalError("a fused convolution needs its bias") }
+                biasMemory.point(at: bias)
+                arguments.append((DNNL_ARG_BIAS, biasMemory.memory))
+            }
+            context.execute(forwardPrimitive, arguments)
         }
     }
 
@@ -63,12 +73,14 @@ final class DNNLConvolution: @unchecked Sendable {
     private struct Key: Hashable {
         let batch, height, width, channels, kernelHeight, kernelWidth, strideY, strideX: Int
         let outHeight, outWidth, padTop, padLeft, outChannels: Int
+        let biasRelu: Bool
 
-        init(geometry g: WindowGeometry, outChannels: Int) {
+        init(geometry g: WindowGeometry, outChannels: Int, biasRelu: Bool) {
             (batch, height, width, channels) = (g.batch, g.height, g.width, g.channels)
             (kernelHeight, kernelWidth, strideY, strideX) = (g.kernelHeight, g.kernelWidth, g.strideY, g.strideX)
             (outHeight, outWidth, padTop, padLeft) = (g.outHeight, g.outWidth, g.padTop, g.padLeft)
             self.outChannels = outChannels
+            self.biasRelu = biasRelu
         }
 
         var strides: [Int64] { [Int64(strideY), Int64(strideX)] }
@@ -87,6 +99,7 @@ final class DNNLConvolution: @unchecked Sendable {
     private let forwardDescriptor: dnnl_primitive_desc_t
     private let forwardPrimitive: dnnl_primitive_t
     private let source: DNNL.UserMemory, destination: DNNL.UserMemory
+    private let biasMemory: DNNL.UserMemory?
     private let forwardWeights: Weights
     private var backwardData: Stage?, backwardWeights: Stage?
 
@@ -105,12 +118,27 @@ final class DNNLConvolution: @unchecked Sendable {
               DNNL.check(dnnl_memory_desc_init_by_tag(&anyWeightsDesc, 4,
                                                       [k.outChannels, k.channels, k.kernelHeight, k.kernelWidth].map(Int64.init),
                                                       dnnl_f32, dnnl_format_tag_any)),
-              DNNL.check(dnnl_convolution_forward_desc_init(&descriptor, dnnl_forward_training, dnnl_convolution_direct,
-                                                            &sourceDesc, &anyWeightsDesc, nil, &destinationDesc,
-                                                            k.strides, k.padBefore, k.padAfter))
+              var biasDesc = DNNL.descriptor([k.outChannels], dnnl_x)
         else { return nil }
+        let described = k.biasRelu
+            ? dnnl_convolution_forward_desc_init(&descriptor, dnnl_forward_training, dnnl_convolution_direct, &sourceDesc,
+                                                 &anyWeightsDesc, &biasDesc, &destinationDesc, k.strides, k.padBefore, k.padAfter)
+            : dnnl_convolution_forward_desc_init(&descriptor, dnnl_forward_training, dnnl_convolution_direct, &sourceDesc,
+                                                 &anyWeightsDesc, nil, &destinationDesc, k.strides, k.padBefore, k.padAfter)
+        guard DNNL.check(described) else { return nil }
+        var attributes: dnnl_primitive_attr_t?, postOps: dnnl_post_ops_t?
+        if k.biasRelu {
+            guard DNNL.check(dnnl_primitive_attr_create(&attributes)), DNNL.check(dnnl_post_ops_create(&postOps)),
+                  DNNL.check(dnnl_post_ops_append_eltwise(postOps, 1, dnnl_eltwise_relu, 0, 0)),
+                  DNNL.check(dnnl_primitive_attr_set_post_ops(attributes, postOps))
+            else { return nil }
+        }
+        defer {
+            if let postOps { dnnl_post_ops_destroy(postOps) }
+            if let attributes { dnnl_primitive_attr_destroy(attributes) }
+        }
         var pd: dnnl_primitive_desc_t?
-        guard DNNL.check(dnnl_primitive_desc_create(&pd, &descriptor, nil, context.engine, nil)), let pd,
+        guard DNNL.check(dnnl_primitive_desc_create(&pd, &descriptor, attributes, context.engine, nil)), let pd,
               let primitive = DNNL.primitive(pd),
               let source = DNNL.UserMemory(sourceDesc, context), let destination = DNNL.UserMemory(destinationDesc, context),
               let weights = Weights(user: userWeightsDesc, kernel: dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0).pointee,
@@ -118,6 +146,12 @@ final class DNNLConvolution: @unchecked Sendable {
         else { return nil }
         (forwardDescriptor, forwardPrimitive) = (pd, primitive)
         (self.source, self.destination, self.forwardWeights) = (source, destination, weights)
+        if k.biasRelu {
+            guard let biasMemory = DNNL.UserMemory(biasDesc, context) else { return nil }
+            self.biasMemory = biasMemory
+        } else {
+            biasMemory = nil
+        }
     }
 
     /// A backward primitive and its weights in the kernel's layout.

@@ -282,6 +282,39 @@ import Testing
         }
     }
 
+    @Test(arguments: [Padding.same, .valid])
+    func fusedBiasReluEqualsTheCompositeWithTheSameGradients(padding: Padding) throws {
+        let x = try randomTensor([3, 9, 8, 4], seed: 61)
+        let w = try randomTensor([3, 3, 4, 5], seed: 62)
+        let b = try randomTensor([5], seed: 63)
+        try withEachKernels {
+            let (tx, tw, tb) = (x.requiringGrad(), w.requiringGrad(), b.requiringGrad())
+            let fused = try Tensor.conv2dBiasRelu(tx, tw, bias: tb, stride: (2, 1), padding: padding)
+            let composite = try Tensor.biasRelu(Tensor.conv2d(tx, tw, stride: (2, 1), padding: padding), bias: tb)
+            #expect(fused.shape == composite.shape)
+            #expect(maxDifference(fused, composite) <= 1e-5, "values with \(Kernels.override!)")
+            #expect(fused.scalars.contains(0) && fused.scalars.contains { $0 > 0 }, "some units are cut by the ReLU, some pass")
+            let dy = try randomTensor(fused.shape, seed: 64)
+            let a = try gradients(of: (fused * dy).sum(), wrt: [tx, tw, tb])
+            let c = try gradients(of: (composite * dy).sum(), wrt: [tx, tw, tb])
+            for (name, (ga, gc)) in zip(["dx", "dw", "dbias"], zip(a, c)) {
+                Self.expectClose(ga, gc, "\(name) with \(Kernels.override!)")
+            }
+            // Finite differences need points away from the ReLU's kink: small filters (|conv| ≤ 3.6)
+            // and biases of ±5 keep each channel wholly on or wholly off.
+            let small = try randomTensor([3, 3, 4, 5], seed: 65, low: -0.1, high: 0.1)
+            let away = try Tensor(shape: [5], scalars: [5, -5, 5, 5, -5])
+            try expectGradientsMatchFiniteDifferences({ try Tensor.conv2dBiasRelu($0[0], $0[1], bias: $0[2], padding: padding) },
+                                                       at: [x, small, away])
+        }
+    }
+
+    @Test func fusedBiasWithTheWrongLengthIsAnErrorNamingTheShapes() throws {
+        Self.expectError("conv2dBiasRelu", mentioning: ["[3, 3, 2, 4]", "[3]"]) {
+            try Tensor.conv2dBiasRelu(Tensor.zeros([1, 5, 5, 2]), Tensor.zeros([3, 3, 2, 4]), bias: Tensor.zeros([3]))
+        }
+    }
+
     @Test func oneDNNMakesKernelsForTheSeedCNNLayersAndReusesThem() throws {
         // Fallback to im2col must not happen silently for the shapes that matter.
         for (size, inChannels, outChannels) in [(48, 1, 64), (24, 64, 128), (12, 128, 256)] {
