@@ -113,8 +113,19 @@ private struct Convolution {
 
     func backward(_ x: Tensor, _ w: Tensor, _ dy: Tensor, wantInput: Bool, wantFilter: Bool) -> (Tensor?, Tensor?) {
         if let library {
-            return libraryBackward(library, x, w, dy, wantInput: wantInput, wantFilter: wantFilter)
+            // oneDNN 2.6's input gradient for 1-3 input channels (a first layer: only saliency asks)
+            // runs at a sixth of im2col's speed (measured on SEED_CNN's 48x48x1 -> 64 layer).
+            guard wantInput && geometry.channels < 4 else {
+                return libraryBackward(library, x, w, dy, wantInput: wantInput, wantFilter: wantFilter)
+            }
+            let (_, dw) = libraryBackward(library, x, w, dy, wantInput: false, wantFilter: wantFilter)
+            let (dx, _) = builtInBackward(x, w, dy, wantInput: true, wantFilter: false)
+            return (dx, dw)
         }
+        return builtInBackward(x, w, dy, wantInput: wantInput, wantFilter: wantFilter)
+    }
+
+    private func builtInBackward(_ x: Tensor, _ w: Tensor, _ dy: Tensor, wantInput: Bool, wantFilter: Bool) -> (Tensor?, Tensor?) {
         let g = geometry, k = patchSize, pixels = g.outputPixels
         var dx = [Float](repeating: 0, count: wantInput ? x.count : 0)
         var dw = [Float](repeating: 0, count: wantFilter ? w.count : 0)
