@@ -28,6 +28,19 @@ public enum BLASKernel {
             + "Unset OPENBLAS_CORETYPE, or set it to SkylakeX."
     }
 
+    /// The OPENBLAS_CORETYPE to run with instead of the one the environment
+    /// sets, or nil to keep it: SkylakeX when an AVX2 kernel is forced on a CPU
+    /// with AVX-512 (F, BW, DQ, VL), unless FERN_KEEP_OPENBLAS_CORETYPE is set.
+    /// OpenBLAS reads the variable when it loads, so `fern` starts itself again
+    /// with the better value (see Fern.main).
+    public static func preferredCoreType(environment: [String: String] = ProcessInfo.processInfo.environment,
+                                         cpuFlags: () -> String? = cpuFlagsLine) -> String? {
+        guard let forced = environment["OPENBLAS_CORETYPE"], avx2Cores.contains(forced.lowercased()),
+              environment["FERN_KEEP_OPENBLAS_CORETYPE"] == nil, let flags = cpuFlags() else { return nil }
+        let present = Set(flags.split(separator: " ").map(String.init))
+        return ["avx512f", "avx512bw", "avx512dq", "avx512vl"].allSatisfy(present.contains) ? "SkylakeX" : nil
+    }
+
     /// The first "flags" line of /proc/cpuinfo (Linux), or nil.
     public static func cpuFlagsLine() -> String? {
         guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return nil }

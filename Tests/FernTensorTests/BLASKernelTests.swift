@@ -16,4 +16,19 @@ import Testing
     @Test func coreNameComesFromTheLoadedLibrary() {
         #expect(!BLASKernel.coreName.isEmpty && BLASKernel.coreName != "unknown")
     }
+
+    @Test func prefersSkylakeXOnlyWhenAnAVX2KernelIsForcedOnAFullAVX512CPU() {
+        let avx512 = { "flags : fpu sse avx2 fma avx512f avx512dq avx512bw avx512vl" as String? }
+        let avx2Only = { "flags : fpu sse avx2 fma" as String? }
+        #expect(BLASKernel.preferredCoreType(environment: ["OPENBLAS_CORETYPE": "Haswell"], cpuFlags: avx512) == "SkylakeX")
+        #expect(BLASKernel.preferredCoreType(environment: ["OPENBLAS_CORETYPE": "zen"], cpuFlags: avx512) == "SkylakeX")
+        #expect(BLASKernel.preferredCoreType(environment: ["OPENBLAS_CORETYPE": "Haswell"], cpuFlags: avx2Only) == nil)
+        #expect(BLASKernel.preferredCoreType(environment: ["OPENBLAS_CORETYPE": "SkylakeX"], cpuFlags: avx512) == nil)
+        #expect(BLASKernel.preferredCoreType(environment: [:], cpuFlags: avx512) == nil, "OpenBLAS's own choice is kept")
+        #expect(BLASKernel.preferredCoreType(environment: ["OPENBLAS_CORETYPE": "Haswell", "FERN_KEEP_OPENBLAS_CORETYPE": "1"],
+                                             cpuFlags: avx512) == nil)
+        // AVX-512 foundation alone (Knights Landing) lacks what SkylakeX kernels use.
+        #expect(BLASKernel.preferredCoreType(environment: ["OPENBLAS_CORETYPE": "Haswell"],
+                                             cpuFlags: { "flags : avx2 avx512f avx512cd" }) == nil)
+    }
 }
