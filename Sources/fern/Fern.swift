@@ -23,7 +23,7 @@ struct Fern: ParsableCommand {
     /// on a CPU with AVX-512 that halves Fern's matrix products (SEED_DNN
     /// training 7,355 vs 8,330 img/s). OpenBLAS reads the variable when it
     /// loads, before main, so fern starts itself again once with SkylakeX
-    /// (about a millisecond). FERN_KEEP_OPENBLAS_CORETYPE=1 keeps the setting.
+    /// (9 ms more start-up). FERN_KEEP_OPENBLAS_CORETYPE=1 keeps the setting.
     private static func relaunchWithFasterBLASKernels() {
         guard let core = BLASKernel.preferredCoreType() else { return }
         setenv("OPENBLAS_CORETYPE", core, 1)
