@@ -1,8 +1,8 @@
 import CDNNL
 import Foundation
 
-/// Batch normalization by oneDNN over NHWC images (or `[rows, channels]`
-/// views of other channels-last tensors): vectorized JIT passes for the batch moments, the
+/// Batch normalization by oneDNN over NHWC images (other channels-last
+/// tensors go as rows of 1x1 images): vectorized JIT passes for the batch moments, the
 /// normalization and the backward pass (Fern's loops called a closure per
 /// element and made four passes each way: 8% of a SEED_CNN training step).
 /// Running averages stay Fern's (`Tensor.batchNorm`).
@@ -12,8 +12,9 @@ final class DNNLBatchNorm: @unchecked Sendable {
     /// `training`: normalize with the batch's moments (and return them); else with given ones.
     static func make(shape: [Int], epsilon: Float, training: Bool) -> DNNLBatchNorm? {
         guard let context = DNNL.context, let channels = shape.last else { return nil }
-        // Rank 4 as NHWC images picks oneDNN's JIT kernels; other ranks go as [rows, channels].
-        let dims = shape.count == 4 ? [shape[0], channels, shape[1], shape[2]] : [shapeCount(shape) / Swift.max(channels, 1), channels]
+        // As NHWC images, which picks oneDNN's JIT kernels; other ranks as rows of 1x1 images
+        // (as [rows, channels] oneDNN 2.6 runs a plain C++ loop: 17% of SEED_DNN inference).
+        let dims = shape.count == 4 ? [shape[0], channels, shape[1], shape[2]] : [shapeCount(shape) / Swift.max(channels, 1), channels, 1, 1]
         let key = Key(dims: dims, epsilon: epsilon, training: training)
         return cache.value(for: key) { DNNLBatchNorm(context: context, key: key) }
     }
@@ -68,7 +69,7 @@ final class DNNLBatchNorm: @unchecked Sendable {
 
     private init?(context: DNNL.Context, key: Key) {
         self.context = context
-        guard var data = DNNL.descriptor(key.dims, key.dims.count == 4 ? dnnl_nhwc : dnnl_nc),
+        guard var data = DNNL.descriptor(key.dims, dnnl_nhwc),
               let perChannel = DNNL.descriptor([key.dims[1]], dnnl_x)
         else { return nil }
         let flags = dnnl_use_scale.rawValue | dnnl_use_shift.rawValue | (key.training ? 0 : dnnl_use_global_stats.rawValue)

@@ -6,6 +6,17 @@ struct StridedView {
     let strides: [Int]
     let offset: Int
 
+    /// Whether the view is one contiguous run of the source (a slice of whole
+    /// rows, such as a batch cut from a data set): then one copy serves.
+    var isContiguous: Bool {
+        var expected = 1
+        for axis in shape.indices.reversed() where shape[axis] != 1 {
+            if strides[axis] != expected { return false }
+            expected *= shape[axis]
+        }
+        return true
+    }
+
     /// Calls `body(row, start, innerStride)` for every row of the last axis.
     func forEachRow(_ body: (Int, Int, Int) -> Void) {
         guard let inner = shape.last, inner > 0, shapeCount(shape) > 0 else { return }
@@ -34,6 +45,9 @@ extension Tensor {
     func gathered(_ view: StridedView) -> Tensor {
         let count = shapeCount(view.shape)
         if view.shape.isEmpty { return Tensor(unchecked: [], [scalars[view.offset]]) }
+        if view.isContiguous {
+            return Tensor(unchecked: view.shape, count == 0 ? [] : Array(scalars[view.offset..<view.offset + count]))
+        }
         let inner = view.shape.last ?? 1
         let values = [Float](unsafeUninitializedCapacity: count) { out, initialized in
             scalars.withUnsafeBufferPointer { src in
