@@ -37,9 +37,16 @@ extension Sequential {
         return outputs.count == 1 ? outputs[0] : try Tensor.concat(outputs, axis: 0)
     }
 
-    /// The most likely class of each example.
-    public func predictClasses(_ images: Tensor, batchSize: Int = 256) throws -> [Int] {
-        try predictLogits(images, batchSize: batchSize).argmax(axis: -1).withUnsafeScalars { $0.map { Int($0) } }
+    /// The most likely class of each example. `mirrorAveraged` (test-time
+    /// augmentation): by the class probabilities averaged over each NHWC image
+    /// and its mirror image.
+    public func predictClasses(_ images: Tensor, batchSize: Int = 256, mirrorAveraged: Bool = false) throws -> [Int] {
+        var scores = try predictLogits(images, batchSize: batchSize)
+        if mirrorAveraged {
+            guard images.rank == 4 else { throw ModelError("mirror-averaged predictions need NHWC images, got \(describeShape(images.shape))") }
+            scores = try scores.softmax() + predictLogits(images.reversed(axis: 2), batchSize: batchSize).softmax()
+        }
+        return try scores.argmax(axis: -1).withUnsafeScalars { $0.map { Int($0) } }
     }
 
     /// Mean cross-entropy and accuracy on labelled examples (inference mode).

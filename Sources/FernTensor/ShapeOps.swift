@@ -73,6 +73,16 @@ extension Tensor {
         return gathered(view).recorded("slice", inputs: [x]) { g, _ in [g.scattered(into: x.shape, view: view)] }
     }
 
+    /// The elements in reverse order along `axis` (axis 2 of NHWC images: their mirror images).
+    public func reversed(axis: Int) throws -> Tensor {
+        let axis = try normalizeAxis(axis, shape: shape, op: "reverse")
+        var strides = stridesOf(shape)
+        let offset = Swift.max(shape[axis] - 1, 0) * strides[axis]
+        strides[axis] = -strides[axis]
+        let view = StridedView(shape: shape, strides: strides, offset: count == 0 ? 0 : offset)
+        return gathered(view).recorded("reverse", inputs: [self]) { g, _ in [try g.reversed(axis: axis)] }
+    }
+
     /// The sub-tensor at `index` along the first axis (that axis is dropped);
     /// negative indices count from the end.
     public func indexed(_ index: Int) throws -> Tensor {

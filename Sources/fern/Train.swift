@@ -110,9 +110,13 @@ struct Train: ParsableCommand {
         let predicted = try trainer.model.predictClasses(held.images)
         print(recallTable(predicted: predicted, labels: held.labels, names: source.classNames))
         let accuracy = zip(predicted, held.labels).filter { $0 == $1 }.count
-        print(String(format: "validation accuracy %.4f (%d/%d) after %d epochs; best epoch %.4f; wall time %.0f s",
+        let mirrored = try trainer.model.predictClasses(held.images, mirrorAveraged: true)
+        let mirroredAccuracy = zip(mirrored, held.labels).filter { $0 == $1 }.count
+        print(String(format: "validation accuracy %.4f (%d/%d) after %d epochs; best epoch %.4f; "
+                     + "averaged with mirror images %.4f; wall time %.0f s",
                      Double(accuracy) / Double(max(held.count, 1)), accuracy, held.count, history.epochs,
-                     Double(history.bestValidationAccuracy ?? 0), Date().timeIntervalSince(started)))
+                     Double(history.bestValidationAccuracy ?? 0),
+                     Double(mirroredAccuracy) / Double(max(held.count, 1)), Date().timeIntervalSince(started)))
         if let output {
             try trainer.model.save(to: output)
             print("saved \(output).safetensors and \(output).json")

@@ -129,6 +129,23 @@ import FernTensor
         #expect(try model.predictClasses(x, batchSize: 5) == argmax)
     }
 
+    @Test func mirrorAveragedClassesAverageTheProbabilitiesOfEachImageAndItsMirror() throws {
+        let model = try smallCNN(seed: 6)
+        let x = try images(12)
+        // The mirror image built by hand: column w of each row becomes column width-1-w.
+        let (n, h, w, c) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+        var mirrored = [Float](repeating: 0, count: x.count)
+        for i in 0..<n { for y in 0..<h { for col in 0..<w { for ch in 0..<c {
+            mirrored[((i * h + y) * w + (w - 1 - col)) * c + ch] = x.scalars[((i * h + y) * w + col) * c + ch]
+        } } } }
+        let p = try model.predict(x), q = try model.predict(Tensor(shape: x.shape, scalars: mirrored))
+        let averaged: [Float] = zip(p.scalars, q.scalars).map { $0 + $1 }
+        let expected: [Int] = (0..<n).map { row in (0..<3).max { averaged[row * 3 + $0] < averaged[row * 3 + $1] }! }
+        #expect(try model.predictClasses(x, mirrorAveraged: true) == expected)
+        #expect(try model.predictClasses(x) != expected, "with these images the mirror changes some decisions")
+        expectError(containing: ["NHWC"]) { _ = try handMadeClassifier().predictClasses(Tensor.zeros([2, 2]), mirrorAveraged: true) }
+    }
+
     /// A dense softmax layer with weights set by hand:
     /// W = [[1, 0, −1], [0, 1, 0]], b = [0, 0, 0.5].
     private func handMadeClassifier() throws -> Sequential {

@@ -10,6 +10,18 @@ import Testing
 
     // MARK: reshape / flatten
 
+    @Test func reversedFlipsOneAxisAndItsGradientFlipsBack() throws {
+        let x = try Tensor(shape: [2, 3], scalars: [1, 2, 3, 4, 5, 6])
+        #expect(try x.reversed(axis: 1).scalars == [3, 2, 1, 6, 5, 4])
+        #expect(try x.reversed(axis: 0).scalars == [4, 5, 6, 1, 2, 3])
+        #expect(try x.reversed(axis: -1).reversed(axis: -1).scalars == x.scalars)
+        let images = try randomTensor([2, 3, 4, 2], seed: 8)
+        let mirror = try images.reversed(axis: 2)
+        #expect(try mirror.value(at: [1, 2, 0, 1]) == images.value(at: [1, 2, 3, 1]))
+        try expectGradientsMatchFiniteDifferences({ try $0[0].reversed(axis: 2) }, at: [images])
+        #expect(throws: TensorError.self) { try x.reversed(axis: 2) }
+    }
+
     @Test func reshapeKeepsRowMajorOrderAndInfersMinusOne() throws {
         let x = try iota([2, 3, 4])
         let y = try x.reshaped([4, -1])
