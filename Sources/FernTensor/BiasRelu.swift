@@ -36,8 +36,41 @@ extension Tensor {
     /// gradient passes to z unchanged; the bias gets the sum of those gradients
     /// over every position.
     static func reluBiasGradients(_ dy: Tensor, output y: Tensor, wantBias: Bool) throws -> (Tensor, Tensor?) {
-        let dz = dy.zipMap(y, y) { g, y, _ in y > 0 ? g : 0 }
+        let dz = reluGradient(dy, output: y)
         let channels = y.shape.last!
         return (dz, wantBias ? try dz.reshaped([y.count / channels, channels]).sum(axes: [0]) : nil)
+    }
+
+    /// dy where the ReLU's output y is positive, else 0: a plain select loop on all
+    /// cores (through `zipMap`'s per-element closure it took 4.6% of a training step).
+    static func reluGradient(_ dy: Tensor, output y: Tensor) -> Tensor {
+        let count = y.count
+        if count == 0 { return y }
+        var dz = uninitializedScalars(count)
+        dy.scalars.withUnsafeBufferPointer { pdy in
+            y.scalars.withUnsafeBufferPointer { py in
+                dz.withUnsafeMutableBufferPointer { pz in
+                    let io = UncheckedBox((pdy.baseAddress!, py.baseAddress!, pz.baseAddress!))
+                    Parallel.forEachChunk(count, cost: 2) { range in
+                        let (dy, y, dz) = io.value
+                        // Explicit vectors: written as a scalar select the loop compiled to a
+                        // branch per element, mispredicted half the time (slower than before).
+                        typealias Lanes = SIMD16<Float>
+                        var i = range.lowerBound
+                        while i + Lanes.scalarCount <= range.upperBound {
+                            let g = UnsafeRawPointer(dy + i).loadUnaligned(as: Lanes.self)
+                            let v = UnsafeRawPointer(y + i).loadUnaligned(as: Lanes.self)
+                            UnsafeMutableRawPointer(dz + i).storeBytes(of: g.replacing(with: 0, where: v .<= 0), as: Lanes.self)
+                            i += Lanes.scalarCount
+                        }
+                        while i < range.upperBound {
+                            dz[i] = y[i] > 0 ? dy[i] : 0
+                            i += 1
+                        }
+                    }
+                }
+            }
+        }
+        return Tensor(unchecked: y.shape, dz)
     }
 }

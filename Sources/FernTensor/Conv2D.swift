@@ -44,8 +44,9 @@ extension Tensor {
         }
         let y = Tensor(unchecked: [g.batch, g.outHeight, g.outWidth, conv.outChannels], out)
         return y.recorded("conv2dBiasRelu", inputs: [input, filter, bias]) { dy, needs in
-            let (masked, dbias) = try reluBiasGradients(dy, output: y, wantBias: needs[2])
-            let (dx, dw) = conv.backward(input, filter, masked, wantInput: needs[0], wantFilter: needs[1])
+            let masked = reluGradient(dy, output: y)
+            // oneDNN sums the bias gradient while it computes the filter's.
+            let (dx, dw, dbias) = conv.backward(input, filter, masked, wantInput: needs[0], wantFilter: needs[1], wantBias: needs[2])
             return [dx, dw, dbias]
         }
     }
@@ -112,17 +113,29 @@ private struct Convolution {
     }
 
     func backward(_ x: Tensor, _ w: Tensor, _ dy: Tensor, wantInput: Bool, wantFilter: Bool) -> (Tensor?, Tensor?) {
-        if let library {
-            // oneDNN 2.6's input gradient for 1-3 input channels (a first layer: only saliency asks)
-            // runs at a sixth of im2col's speed (measured on SEED_CNN's 48x48x1 -> 64 layer).
-            guard wantInput && geometry.channels < 4 else {
-                return libraryBackward(library, x, w, dy, wantInput: wantInput, wantFilter: wantFilter)
-            }
-            let (_, dw) = libraryBackward(library, x, w, dy, wantInput: false, wantFilter: wantFilter)
-            let (dx, _) = builtInBackward(x, w, dy, wantInput: true, wantFilter: false)
-            return (dx, dw)
+        let (dx, dw, _) = backward(x, w, dy, wantInput: wantInput, wantFilter: wantFilter, wantBias: false)
+        return (dx, dw)
+    }
+
+    /// Gradients for the input, the filter and a bias added to the output (dy summed per channel).
+    func backward(_ x: Tensor, _ w: Tensor, _ dy: Tensor, wantInput: Bool, wantFilter: Bool,
+                  wantBias: Bool) -> (Tensor?, Tensor?, Tensor?) {
+        guard let library else {
+            let (dx, dw) = builtInBackward(x, w, dy, wantInput: wantInput, wantFilter: wantFilter)
+            return (dx, dw, wantBias ? channelSum(dy) : nil)
         }
-        return builtInBackward(x, w, dy, wantInput: wantInput, wantFilter: wantFilter)
+        // oneDNN 2.6's input gradient for 1-3 input channels (a first layer: only saliency asks)
+        // runs at a sixth of im2col's speed (measured on SEED_CNN's 48x48x1 -> 64 layer).
+        let inputByLibrary = wantInput && geometry.channels >= 4
+        var (dx, dw, dbias) = libraryBackward(library, x, w, dy, wantInput: inputByLibrary, wantFilter: wantFilter || wantBias,
+                                              wantBias: wantBias)
+        if wantInput && !inputByLibrary { dx = builtInBackward(x, w, dy, wantInput: true, wantFilter: false).0 }
+        if !wantFilter { dw = nil }
+        return (dx, dw, dbias)
+    }
+
+    private func channelSum(_ dy: Tensor) -> Tensor? {
+        try? dy.reshaped([dy.count / outChannels, outChannels]).sum(axes: [0])
     }
 
     private func builtInBackward(_ x: Tensor, _ w: Tensor, _ dy: Tensor, wantInput: Bool, wantFilter: Bool) -> (Tensor?, Tensor?) {
@@ -164,8 +177,8 @@ private struct Convolution {
     }
 
     private func libraryBackward(_ library: DNNLConvolution, _ x: Tensor, _ w: Tensor, _ dy: Tensor,
-                                 wantInput: Bool, wantFilter: Bool) -> (Tensor?, Tensor?) {
-        var dx: Tensor?, dw: Tensor?
+                                 wantInput: Bool, wantFilter: Bool, wantBias: Bool) -> (Tensor?, Tensor?, Tensor?) {
+        var dx: Tensor?, dw: Tensor?, dbias: Tensor?
         dy.scalars.withUnsafeBufferPointer { pdy in
             if wantInput {
                 var scalars = uninitializedScalars(x.count)
@@ -176,13 +189,20 @@ private struct Convolution {
             }
             if wantFilter {
                 var scalars = uninitializedScalars(w.count)
+                var biasScalars = uninitializedScalars(wantBias ? outChannels : 0)
                 x.scalars.withUnsafeBufferPointer { px in
-                    scalars.withUnsafeMutableBufferPointer { library.backwardWeights(px.baseAddress!, pdy.baseAddress!, $0.baseAddress!) }
+                    scalars.withUnsafeMutableBufferPointer { pw in
+                        biasScalars.withUnsafeMutableBufferPointer { pb in
+                            library.backwardWeights(px.baseAddress!, pdy.baseAddress!, pw.baseAddress!,
+                                                    dBias: wantBias ? pb.baseAddress! : nil)
+                        }
+                    }
                 }
                 dw = Tensor(unchecked: w.shape, scalars)
+                if wantBias { dbias = Tensor(unchecked: [outChannels], biasScalars) }
             }
         }
-        return (dx, dw)
+        return (dx, dw, dbias)
     }
 
     /// The taps of window column `ox` that fall inside the image: a run of

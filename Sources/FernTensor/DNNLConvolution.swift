@@ -31,7 +31,7 @@ final class DNNLConvolution: @unchecked Sendable {
             destination.point(at: y)
             var arguments = [(DNNL_ARG_SRC, source.memory), (DNNL_ARG_WEIGHTS, forwardWeights.memory),
                              (DNNL_ARG_DST, destination.memory)]
-            if let biasMemory {
+            if key.biasRelu {
                 guard let bias else { fatalError("a fused convolution needs its bias") }
                 biasMemory.point(at: bias)
                 arguments.append((DNNL_ARG_BIAS, biasMemory.memory))
@@ -52,16 +52,21 @@ final class DNNLConvolution: @unchecked Sendable {
         }
     }
 
-    /// dw = correlation of x with dy (overwrites `dw`, Keras layout).
-    func backwardWeights(_ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, _ dw: UnsafeMutablePointer<Float>) {
+    /// dw = correlation of x with dy (overwrites `dw`, Keras layout); with `dBias`
+    /// also the bias gradient (dy summed over every position), in the same pass.
+    func backwardWeights(_ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, _ dw: UnsafeMutablePointer<Float>,
+                         dBias: UnsafeMutablePointer<Float>? = nil) {
         context.run {
-            let stage = backwardWeightsStage()
+            let stage = backwardWeightsStage(withBias: dBias != nil)
             source.point(at: x)
             destination.point(at: dy)
-            stage.weights.store(into: dw, context: context) {
-                context.execute(stage.primitive, [(DNNL_ARG_SRC, source.memory), (DNNL_ARG_DIFF_DST, destination.memory),
-                                                  (DNNL_ARG_DIFF_WEIGHTS, stage.weights.memory)])
+            var arguments = [(DNNL_ARG_SRC, source.memory), (DNNL_ARG_DIFF_DST, destination.memory),
+                             (DNNL_ARG_DIFF_WEIGHTS, stage.weights.memory)]
+            if let dBias {
+                biasMemory.point(at: dBias)
+                arguments.append((DNNL_ARG_DIFF_BIAS, biasMemory.memory))
             }
+            stage.weights.store(into: dw, context: context) { context.execute(stage.primitive, arguments) }
         }
     }
 
@@ -99,9 +104,11 @@ final class DNNLConvolution: @unchecked Sendable {
     private let forwardDescriptor: dnnl_primitive_desc_t
     private let forwardPrimitive: dnnl_primitive_t
     private let source: DNNL.UserMemory, destination: DNNL.UserMemory
-    private let biasMemory: DNNL.UserMemory?
+    /// The bias of a fused forward pass, or the bias gradient of a backward one.
+    private let biasMemory: DNNL.UserMemory
+    private var biasDesc = dnnl_memory_desc_t()
     private let forwardWeights: Weights
-    private var backwardData: Stage?, backwardWeights: Stage?
+    private var backwardData: Stage?, backwardWeights: Stage?, backwardWeightsAndBias: Stage?
 
     private init?(context: DNNL.Context, key: Key) {
         self.context = context
@@ -118,7 +125,7 @@ final class DNNLConvolution: @unchecked Sendable {
               DNNL.check(dnnl_memory_desc_init_by_tag(&anyWeightsDesc, 4,
                                                       [k.outChannels, k.channels, k.kernelHeight, k.kernelWidth].map(Int64.init),
                                                       dnnl_f32, dnnl_format_tag_any)),
-              var biasDesc = DNNL.descriptor([k.outChannels], dnnl_x)
+              DNNL.check(dnnl_memory_desc_init_by_tag(&biasDesc, 1, [Int64(k.outChannels)], dnnl_f32, dnnl_x))
         else { return nil }
         let described = k.biasRelu
             ? dnnl_convolution_forward_desc_init(&descriptor, dnnl_forward_training, dnnl_convolution_direct, &sourceDesc,
@@ -141,17 +148,12 @@ final class DNNLConvolution: @unchecked Sendable {
         guard DNNL.check(dnnl_primitive_desc_create(&pd, &descriptor, attributes, context.engine, nil)), let pd,
               let primitive = DNNL.primitive(pd),
               let source = DNNL.UserMemory(sourceDesc, context), let destination = DNNL.UserMemory(destinationDesc, context),
+              let biasMemory = DNNL.UserMemory(biasDesc, context),
               let weights = Weights(user: userWeightsDesc, kernel: dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0).pointee,
                                     context: context)
         else { return nil }
         (forwardDescriptor, forwardPrimitive) = (pd, primitive)
-        (self.source, self.destination, self.forwardWeights) = (source, destination, weights)
-        if k.biasRelu {
-            guard let biasMemory = DNNL.UserMemory(biasDesc, context) else { return nil }
-            self.biasMemory = biasMemory
-        } else {
-            biasMemory = nil
-        }
+        (self.source, self.destination, self.forwardWeights, self.biasMemory) = (source, destination, weights, biasMemory)
     }
 
     /// A backward primitive and its weights in the kernel's layout.
@@ -171,14 +173,17 @@ final class DNNLConvolution: @unchecked Sendable {
         return stage
     }
 
-    private func backwardWeightsStage() -> Stage {
-        if let backwardWeights { return backwardWeights }
+    private func backwardWeightsStage(withBias: Bool) -> Stage {
+        if let made = withBias ? backwardWeightsAndBias : backwardWeights { return made }
         var d = dnnl_convolution_desc_t()
         let k = key
-        DNNL.require(dnnl_convolution_backward_weights_desc_init(&d, dnnl_convolution_direct, &sourceDesc, &anyWeightsDesc, nil,
-                                                                 &destinationDesc, k.strides, k.padBefore, k.padAfter))
+        DNNL.require(withBias
+            ? dnnl_convolution_backward_weights_desc_init(&d, dnnl_convolution_direct, &sourceDesc, &anyWeightsDesc, &biasDesc,
+                                                          &destinationDesc, k.strides, k.padBefore, k.padAfter)
+            : dnnl_convolution_backward_weights_desc_init(&d, dnnl_convolution_direct, &sourceDesc, &anyWeightsDesc, nil,
+                                                          &destinationDesc, k.strides, k.padBefore, k.padAfter))
         let stage = makeStage(&d, weightsQuery: dnnl_query_diff_weights_md)
-        backwardWeights = stage
+        if withBias { backwardWeightsAndBias = stage } else { backwardWeights = stage }
         return stage
     }
 
