@@ -81,54 +81,32 @@ extension Tensor {
 
     private static func libraryBatchNorm(_ library: DNNLBatchNorm, _ x: Tensor, gamma: Tensor, beta: Tensor,
                                          statistics: inout BatchNormStatistics, training: Bool, momentum: Float) -> Tensor {
-        var mean = training ? uninitializedScalars(gamma.count) : statistics.mean.scalars
-        var variance = training ? uninitializedScalars(gamma.count) : statistics.variance.scalars
-        var y = uninitializedScalars(x.count)
-        x.scalars.withUnsafeBufferPointer { px in
-            gamma.scalars.withUnsafeBufferPointer { pg in
-                beta.scalars.withUnsafeBufferPointer { pb in
-                    mean.withUnsafeMutableBufferPointer { pm in
-                        variance.withUnsafeMutableBufferPointer { pv in
-                            y.withUnsafeMutableBufferPointer { py in
-                                library.forward(px.baseAddress!, gamma: pg.baseAddress!, beta: pb.baseAddress!,
-                                                mean: pm.baseAddress!, variance: pv.baseAddress!, py.baseAddress!)
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        let channels = gamma.count
+        let y: [Float], mean: [Float], variance: [Float]
         if training {
-            for c in 0..<gamma.count {
+            // oneDNN writes the batch's moments...
+            let out = DNNL.outputs([x.count, channels, channels], reading: [x.scalars, gamma.scalars, beta.scalars]) { i, o in
+                library.forward(i[0], gamma: i[1], beta: i[2], mean: o[1], variance: o[2], o[0])
+            }
+            (y, mean, variance) = (out[0], out[1], out[2])
+            for c in 0..<channels {
                 statistics.mean.scalars[c] = momentum * statistics.mean.scalars[c] + (1 - momentum) * mean[c]
                 statistics.variance.scalars[c] = momentum * statistics.variance.scalars[c] + (1 - momentum) * variance[c]
             }
+        } else {
+            // ...or reads the running ones.
+            (mean, variance) = (statistics.mean.scalars, statistics.variance.scalars)
+            y = DNNL.outputs([x.count], reading: [x.scalars, gamma.scalars, beta.scalars, mean, variance]) { i, o in
+                library.forward(i[0], gamma: i[1], beta: i[2], mean: UnsafeMutablePointer(mutating: i[3]),
+                                variance: UnsafeMutablePointer(mutating: i[4]), o[0])
+            }[0]
         }
-        return Tensor(unchecked: x.shape, y).recorded("batchNorm", inputs: [x, gamma, beta]) { [mean, variance] g, _ in
-            var dx = uninitializedScalars(x.count), dGamma = uninitializedScalars(gamma.count)
-            var dBeta = uninitializedScalars(gamma.count)
-            g.scalars.withUnsafeBufferPointer { pdy in
-                x.scalars.withUnsafeBufferPointer { px in
-                    gamma.scalars.withUnsafeBufferPointer { pg in
-                      beta.scalars.withUnsafeBufferPointer { pb in
-                        mean.withUnsafeBufferPointer { pm in
-                            variance.withUnsafeBufferPointer { pv in
-                                dx.withUnsafeMutableBufferPointer { pdx in
-                                    dGamma.withUnsafeMutableBufferPointer { pdg in
-                                        dBeta.withUnsafeMutableBufferPointer { pdb in
-                                            library.backward(pdy.baseAddress!, px.baseAddress!, gamma: pg.baseAddress!,
-                                                             beta: pb.baseAddress!, mean: pm.baseAddress!, variance: pv.baseAddress!,
-                                                             dx: pdx.baseAddress!, dGamma: pdg.baseAddress!, dBeta: pdb.baseAddress!)
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                      }
-                    }
-                }
+        return Tensor(unchecked: x.shape, y).recorded("batchNorm", inputs: [x, gamma, beta]) { g, _ in
+            let d = DNNL.outputs([x.count, channels, channels],
+                                 reading: [g.scalars, x.scalars, gamma.scalars, beta.scalars, mean, variance]) { i, o in
+                library.backward(i[0], i[1], gamma: i[2], beta: i[3], mean: i[4], variance: i[5], dx: o[0], dGamma: o[1], dBeta: o[2])
             }
-            return [Tensor(unchecked: x.shape, dx), Tensor(unchecked: gamma.shape, dGamma), Tensor(unchecked: beta.shape, dBeta)]
+            return [Tensor(unchecked: x.shape, d[0]), Tensor(unchecked: gamma.shape, d[1]), Tensor(unchecked: beta.shape, d[2])]
         }
     }
 

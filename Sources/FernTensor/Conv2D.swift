@@ -34,15 +34,9 @@ extension Tensor {
             return try biasRelu(conv2d(input, filter, stride: stride, padding: padding), bias: bias)
         }
         let g = conv.geometry
-        var out = uninitializedScalars(g.batch * g.outputPixels * conv.outChannels)
-        input.scalars.withUnsafeBufferPointer { px in
-            filter.scalars.withUnsafeBufferPointer { pw in
-                bias.scalars.withUnsafeBufferPointer { pb in
-                    out.withUnsafeMutableBufferPointer { fused.forward(px.baseAddress!, pw.baseAddress!, bias: pb.baseAddress!, $0.baseAddress!) }
-                }
-            }
-        }
-        let y = Tensor(unchecked: [g.batch, g.outHeight, g.outWidth, conv.outChannels], out)
+        let out = DNNL.outputs([g.batch * g.outputPixels * conv.outChannels],
+                               reading: [input.scalars, filter.scalars, bias.scalars]) { i, o in fused.forward(i[0], i[1], bias: i[2], o[0]) }
+        let y = Tensor(unchecked: [g.batch, g.outHeight, g.outWidth, conv.outChannels], out[0])
         return y.recorded("conv2dBiasRelu", inputs: [input, filter, bias]) { dy, needs in
             let masked = reluGradient(dy, output: y)
             // oneDNN sums the bias gradient while it computes the filter's.
@@ -84,15 +78,13 @@ private struct Convolution {
     func forward(_ x: Tensor, _ w: Tensor) -> Tensor {
         let g = geometry, k = patchSize, pixels = g.outputPixels
         // Every element is written by oneDNN, or by a GEMM with beta 0 (and every column by im2col).
-        var out = uninitializedScalars(g.batch * pixels * outChannels)
         if let library {
-            x.scalars.withUnsafeBufferPointer { px in
-                w.scalars.withUnsafeBufferPointer { pw in
-                    out.withUnsafeMutableBufferPointer { library.forward(px.baseAddress!, pw.baseAddress!, $0.baseAddress!) }
-                }
+            let out = DNNL.outputs([g.batch * pixels * outChannels], reading: [x.scalars, w.scalars]) { i, o in
+                library.forward(i[0], i[1], o[0])
             }
-            return Tensor(unchecked: [g.batch, g.outHeight, g.outWidth, outChannels], out)
+            return Tensor(unchecked: [g.batch, g.outHeight, g.outWidth, outChannels], out[0])
         }
+        var out = uninitializedScalars(g.batch * pixels * outChannels)
         var columns = uninitializedScalars(imagesPerChunk * pixels * k)
         x.scalars.withUnsafeBufferPointer { px in
             w.scalars.withUnsafeBufferPointer { pw in
@@ -179,28 +171,16 @@ private struct Convolution {
     private func libraryBackward(_ library: DNNLConvolution, _ x: Tensor, _ w: Tensor, _ dy: Tensor,
                                  wantInput: Bool, wantFilter: Bool, wantBias: Bool) -> (Tensor?, Tensor?, Tensor?) {
         var dx: Tensor?, dw: Tensor?, dbias: Tensor?
-        dy.scalars.withUnsafeBufferPointer { pdy in
-            if wantInput {
-                var scalars = uninitializedScalars(x.count)
-                w.scalars.withUnsafeBufferPointer { pw in
-                    scalars.withUnsafeMutableBufferPointer { library.backwardData(pdy.baseAddress!, pw.baseAddress!, $0.baseAddress!) }
-                }
-                dx = Tensor(unchecked: x.shape, scalars)
+        if wantInput {
+            let out = DNNL.outputs([x.count], reading: [dy.scalars, w.scalars]) { i, o in library.backwardData(i[0], i[1], o[0]) }
+            dx = Tensor(unchecked: x.shape, out[0])
+        }
+        if wantFilter {
+            let out = DNNL.outputs([w.count] + (wantBias ? [outChannels] : []), reading: [x.scalars, dy.scalars]) { i, o in
+                library.backwardWeights(i[0], i[1], o[0], dBias: wantBias ? o[1] : nil)
             }
-            if wantFilter {
-                var scalars = uninitializedScalars(w.count)
-                var biasScalars = uninitializedScalars(wantBias ? outChannels : 0)
-                x.scalars.withUnsafeBufferPointer { px in
-                    scalars.withUnsafeMutableBufferPointer { pw in
-                        biasScalars.withUnsafeMutableBufferPointer { pb in
-                            library.backwardWeights(px.baseAddress!, pdy.baseAddress!, pw.baseAddress!,
-                                                    dBias: wantBias ? pb.baseAddress! : nil)
-                        }
-                    }
-                }
-                dw = Tensor(unchecked: w.shape, scalars)
-                if wantBias { dbias = Tensor(unchecked: [outChannels], biasScalars) }
-            }
+            dw = Tensor(unchecked: w.shape, out[0])
+            if wantBias { dbias = Tensor(unchecked: [outChannels], out[1]) }
         }
         return (dx, dw, dbias)
     }
