@@ -18,9 +18,11 @@ extension Builtins {
             let (loss, accuracy) = try args.reporting { try model.evaluate(data.images, labels: data.labels, batchSize: batch) }
             return .list([.number(Double(loss)), .number(Double(accuracy))])
         },
-        Builtin("predict(model, data, batch=256)", "The most likely class of each image of a dataset or tensor, as a list of class indices.") { args, _ in
+        Builtin("predict(model, data, batch=256, mirror=false)", "The most likely class of each image of a dataset or tensor, as a list of class indices; mirror=true averages each image's class probabilities with its mirror image's (test-time augmentation).") { args, _ in
             let model = try args.model("model"), images = try args.images("data"), batch = try batchSize(args)
-            return .list(try args.reporting { try model.predictClasses(images, batchSize: batch) }.map { .number(Double($0)) })
+            let mirror = args.bool("mirror", default: false)
+            return .list(try args.reporting { try model.predictClasses(images, batchSize: batch, mirrorAveraged: mirror) }
+                .map { .number(Double($0)) })
         },
         Builtin("predict_proba(model, data, batch=256)", "The model's outputs (class probabilities for a softmax model) for a dataset or tensor, as a [count, classes] tensor.") { args, _ in
             let model = try args.model("model"), images = try args.images("data"), batch = try batchSize(args)

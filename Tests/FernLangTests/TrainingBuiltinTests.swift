@@ -24,6 +24,10 @@ import Testing
         // evaluate's accuracy is the share of predict's classes that are right.
         #expect(isClose(try session.number("accuracy(val.labels, predict(m, val))"), try session.numbers("evaluate(m, val)")[1]))
         #expect(try session.tensor("predict_proba(m, val)").shape == [Int(try session.number("len(val)")), 7])
+        // mirror=true: mirror-averaged classes (their arithmetic is tested in FernNNTests.ForwardTests).
+        let mirrored = try session.numbers("predict(m, val, mirror=true)")
+        #expect(mirrored.count == Int(try session.number("len(val)")))
+        #expect(mirrored.allSatisfy { (0..<7).contains(Int($0)) })
     }
 
     @Test func fitUsesTheInterpretersProgressAndStopsCleanlyWhenInterrupted() throws {
