@@ -37,8 +37,13 @@ extension Tensor {
     /// over every position.
     static func reluBiasGradients(_ dy: Tensor, output y: Tensor, wantBias: Bool) throws -> (Tensor, Tensor?) {
         let dz = reluGradient(dy, output: y)
-        let channels = y.shape.last!
-        return (dz, wantBias ? try dz.reshaped([y.count / channels, channels]).sum(axes: [0]) : nil)
+        return (dz, wantBias ? try biasGradient(dz) : nil)
+    }
+
+    /// The gradient of a bias added along the last axis: `dz` summed over every other axis.
+    static func biasGradient(_ dz: Tensor) throws -> Tensor {
+        let channels = dz.shape.last!
+        return try dz.reshaped([dz.count / channels, channels]).sum(axes: [0])
     }
 
     /// dy where the ReLU's output y is positive, else 0: a plain select loop on all
