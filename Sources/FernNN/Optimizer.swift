@@ -96,7 +96,10 @@ public final class SGD: Optimizer {
                 g.withUnsafeScalars { g in
                     p.value.withUnsafeMutableScalars { w in
                         Parallel.forEachChunk(w.count, cost: 4) { range in
-                            for i in range { w[i] -= lr * (g[i] + wd * w[i]) }
+                            Lanes.forEachVector(in: range) { i, n in
+                                let wi = Lanes.load(w, i, n)
+                                Lanes.store(wi - lr * (Lanes.load(g, i, n) + wd * wi), w, i, n)
+                            }
                         }
                     }
                 }
@@ -107,10 +110,12 @@ public final class SGD: Optimizer {
                 velocity.withUnsafeMutableScalars { v in
                     p.value.withUnsafeMutableScalars { w in
                         Parallel.forEachChunk(w.count, cost: 6) { range in
-                            for i in range {
-                                let grad = g[i] + wd * w[i]
-                                v[i] = mu * v[i] - lr * grad
-                                w[i] += nesterov ? mu * v[i] - lr * grad : v[i]
+                            Lanes.forEachVector(in: range) { i, n in
+                                let wi = Lanes.load(w, i, n)
+                                let grad = Lanes.load(g, i, n) + wd * wi
+                                let vi = mu * Lanes.load(v, i, n) - lr * grad
+                                Lanes.store(vi, v, i, n)
+                                Lanes.store(wi + (nesterov ? mu * vi - lr * grad : vi), w, i, n)
                             }
                         }
                     }
@@ -169,12 +174,15 @@ public final class Adam: Optimizer {
                     v.withUnsafeMutableScalars { v in
                         p.value.withUnsafeMutableScalars { w in
                             Parallel.forEachChunk(w.count, cost: 16) { range in
-                                for i in range {
-                                    let grad = g[i] + coupledDecay * w[i]
-                                    m[i] = b1 * m[i] + (1 - b1) * grad
-                                    v[i] = b2 * v[i] + (1 - b2) * grad * grad
-                                    let mHat = m[i] / correction1, vHat = v[i] / correction2
-                                    w[i] = w[i] * shrink - lr * mHat / (vHat.squareRoot() + eps)
+                                Lanes.forEachVector(in: range) { i, n in
+                                    let wi = Lanes.load(w, i, n)
+                                    let grad = Lanes.load(g, i, n) + coupledDecay * wi
+                                    let mi = b1 * Lanes.load(m, i, n) + (1 - b1) * grad
+                                    let vi = b2 * Lanes.load(v, i, n) + (1 - b2) * grad * grad
+                                    let mHat = mi / correction1, vHat = vi / correction2
+                                    Lanes.store(mi, m, i, n)
+                                    Lanes.store(vi, v, i, n)
+                                    Lanes.store(wi * shrink - lr * mHat / (vHat.squareRoot() + eps), w, i, n)
                                 }
                             }
                         }

@@ -109,6 +109,59 @@ import FernTensor
         #expect(adamW.state["m/w"]?.scalars[1] == 0)
     }
 
+    // MARK: long parameters
+
+    /// Each rule written once more in Double, element by element, for three steps.
+    private struct ReferenceRule {
+        var sgd: (lr: Double, mu: Double, nesterov: Bool, wd: Double)?
+        var adam: (lr: Double, b1: Double, b2: Double, eps: Double, wd: Double, decoupled: Bool)?
+
+        func run(_ w0: [Float], _ gradients: [[Float]]) -> [Double] {
+            var w = w0.map(Double.init), v = [Double](repeating: 0, count: w0.count), m = v
+            for (t, g) in gradients.enumerated() {
+                for i in w.indices {
+                    if let s = sgd {
+                        let grad = Double(g[i]) + s.wd * w[i]
+                        v[i] = s.mu * v[i] - s.lr * grad
+                        w[i] += s.nesterov ? s.mu * v[i] - s.lr * grad : v[i]
+                    } else if let a = adam {
+                        let grad = Double(g[i]) + (a.decoupled ? 0 : a.wd * w[i])
+                        m[i] = a.b1 * m[i] + (1 - a.b1) * grad
+                        v[i] = a.b2 * v[i] + (1 - a.b2) * grad * grad
+                        let mHat = m[i] / (1 - pow(a.b1, Double(t + 1))), vHat = v[i] / (1 - pow(a.b2, Double(t + 1)))
+                        w[i] = w[i] * (a.decoupled ? 1 - a.lr * a.wd : 1) - a.lr * mHat / (vHat.squareRoot() + a.eps)
+                    }
+                }
+            }
+            return w
+        }
+    }
+
+    /// 70,001 elements: whole 16-float vectors, a short last vector and chunks split across
+    /// cores all take the rule the two-element tests check by hand.
+    @Test func longParametersFollowTheRuleInEveryElement() throws {
+        let count = 70_001
+        var random = SeededGenerator(seed: 7)
+        let w0 = (0..<count).map { _ in Float.random(in: -1...1, using: &random) }
+        let gradients = (0..<3).map { _ in (0..<count).map { _ in Float.random(in: -2...2, using: &random) } }
+        let cases: [(Optimizer, ReferenceRule)] = [
+            (try SGD(learningRate: 0.1), ReferenceRule(sgd: (0.1, 0, false, 0))),
+            (try SGD(learningRate: 0.05, momentum: 0.9, nesterov: true, weightDecay: 0.01),
+             ReferenceRule(sgd: (0.05, 0.9, true, 0.01))),
+            (try Adam(learningRate: 0.01, beta1: 0.8, beta2: 0.99, epsilon: 1e-6, weightDecay: 0.1),
+             ReferenceRule(adam: (0.01, 0.8, 0.99, 1e-6, 0.1, false))),
+            (try Adam(learningRate: 0.02, weightDecay: 0.2, decoupled: true),
+             ReferenceRule(adam: (0.02, 0.9, 0.999, 1e-7, 0.2, true))),
+        ]
+        for (optimizer, rule) in cases {
+            let p = try parameter(w0)
+            for g in gradients { try step(optimizer, p, gradient: g) }
+            let expected = rule.run(w0, gradients)
+            let worst = zip(p.value.scalars, expected).map { abs(Double($0) - $1) }.max()!
+            #expect(worst < 2e-6, "\(optimizer.config.type): largest difference \(worst)")
+        }
+    }
+
     // MARK: settings and errors
 
     @Test func badHyperParametersAreRejected() {
