@@ -7,29 +7,29 @@ import Glibc
 /// its shape.
 extension Tensor {
     public static func + (a: Tensor, b: Tensor) throws -> Tensor {
-        try broadcastMap(a, b, op: "add", +).recorded("add", inputs: [a, b]) { g, needs in
+        try broadcastMap(a, b, op: "add", AddElements.self).recorded("add", inputs: [a, b]) { g, needs in
             [needs[0] ? try g.unbroadcast(to: a.shape) : nil,
              needs[1] ? try g.unbroadcast(to: b.shape) : nil]
         }
     }
 
     public static func - (a: Tensor, b: Tensor) throws -> Tensor {
-        try broadcastMap(a, b, op: "subtract", -).recorded("subtract", inputs: [a, b]) { g, needs in
+        try broadcastMap(a, b, op: "subtract", SubtractElements.self).recorded("subtract", inputs: [a, b]) { g, needs in
             [needs[0] ? try g.unbroadcast(to: a.shape) : nil,
              needs[1] ? try g.map { -$0 }.unbroadcast(to: b.shape) : nil]
         }
     }
 
     public static func * (a: Tensor, b: Tensor) throws -> Tensor {
-        try broadcastMap(a, b, op: "multiply", *).recorded("multiply", inputs: [a, b]) { g, needs in
-            [needs[0] ? try broadcastMap(g, b, op: "multiply", *).unbroadcast(to: a.shape) : nil,
-             needs[1] ? try broadcastMap(g, a, op: "multiply", *).unbroadcast(to: b.shape) : nil]
+        try broadcastMap(a, b, op: "multiply", MultiplyElements.self).recorded("multiply", inputs: [a, b]) { g, needs in
+            [needs[0] ? try broadcastMap(g, b, op: "multiply", MultiplyElements.self).unbroadcast(to: a.shape) : nil,
+             needs[1] ? try broadcastMap(g, a, op: "multiply", MultiplyElements.self).unbroadcast(to: b.shape) : nil]
         }
     }
 
     public static func / (a: Tensor, b: Tensor) throws -> Tensor {
-        try broadcastMap(a, b, op: "divide", /).recorded("divide", inputs: [a, b]) { g, needs in
-            [needs[0] ? try broadcastMap(g, b, op: "divide", /).unbroadcast(to: a.shape) : nil,
+        try broadcastMap(a, b, op: "divide", DivideElements.self).recorded("divide", inputs: [a, b]) { g, needs in
+            [needs[0] ? try broadcastMap(g, b, op: "divide", DivideElements.self).unbroadcast(to: a.shape) : nil,
              needs[1] ? try broadcastMap(broadcastMap(g, a, op: "divide", *), b, op: "divide") { -$0 / ($1 * $1) }
                 .unbroadcast(to: b.shape) : nil]
         }

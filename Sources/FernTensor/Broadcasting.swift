@@ -25,6 +25,7 @@ private func broadcastStrides(_ shape: [Int], to target: [Int]) -> [Int] {
 }
 
 /// Applies `f` pairwise over the broadcast of `a` and `b` (no autodiff).
+@inline(__always)
 func broadcastMap(_ a: Tensor, _ b: Tensor, op: String,
                   _ f: (Float, Float) -> Float) throws -> Tensor {
     let shape = a.shape == b.shape ? a.shape : try broadcastShape(a.shape, b.shape, op: op)
@@ -62,6 +63,7 @@ func broadcastMap(_ a: Tensor, _ b: Tensor, op: String,
 
 /// General broadcast loop: rows of the last dimension, each row's start
 /// found from its multi-index; rows are split across cores.
+@inline(__always)
 private func stridedMap(shape: [Int], sa: [Int], sb: [Int],
                         pa: UnsafePointer<Float>, pb: UnsafePointer<Float>,
                         out: UnsafeMutablePointer<Float>, _ f: (Float, Float) -> Float) {

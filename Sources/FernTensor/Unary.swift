@@ -5,6 +5,7 @@ import Foundation
 /// `dx = dy * f'(x, y)`.
 extension Tensor {
     /// Applies `f` to every element (no autodiff); split across cores.
+    @inline(__always)
     public func map(_ f: (Float) -> Float) -> Tensor {
         let count = self.count
         let values = [Float](unsafeUninitializedCapacity: count) { out, initialized in
@@ -21,6 +22,7 @@ extension Tensor {
     }
 
     /// Combines three same-shaped tensors element-wise (no autodiff).
+    @inline(__always)
     func zipMap(_ b: Tensor, _ c: Tensor, _ f: (Float, Float, Float) -> Float) -> Tensor {
         let count = self.count
         let values = [Float](unsafeUninitializedCapacity: count) { out, initialized in
@@ -41,6 +43,7 @@ extension Tensor {
         return Tensor(unchecked: shape, values)
     }
 
+    @inline(__always)
     func unary(_ op: String, _ f: (Float) -> Float,
                derivative: @escaping (_ x: Float, _ y: Float) -> Float) -> Tensor {
         let x = self
@@ -62,7 +65,28 @@ extension Tensor {
         return unary("clip", { Swift.min(Swift.max($0, low), high) }) { x, _ in x >= low && x <= high ? 1 : 0 }
     }
 
-    public func relu() -> Tensor { unary("relu", { $0 > 0 ? $0 : 0 }) { x, _ in x > 0 ? 1 : 0 } }
+    /// max(x, 0) (NaN gives 0, as `x > 0 ? x : 0`), on vectors; the backward pass is
+    /// the same select as the fused bias + ReLU's.
+    public func relu() -> Tensor {
+        let count = self.count
+        var out = uninitializedScalars(count)
+        if count > 0 {
+            scalars.withUnsafeBufferPointer { px in
+                out.withUnsafeMutableBufferPointer { py in
+                    let io = UncheckedBox((px.baseAddress!, py.baseAddress!))
+                    Parallel.forEachChunk(count) { range in
+                        let (x, y) = io.value
+                        Lanes.forEachVector(in: range) { i, n in
+                            let v = Lanes.load(x + i, n)
+                            Lanes.store(v.replacing(with: 0, where: .!(v .> 0)), y + i, n)
+                        }
+                    }
+                }
+            }
+        }
+        let y = Tensor(unchecked: shape, out)
+        return y.recorded("relu", inputs: [self]) { g, _ in [Tensor.reluGradient(g, output: y)] }
+    }
 
     public func leakyRelu(alpha: Float = 0.01) -> Tensor {
         unary("leakyRelu", { $0 > 0 ? $0 : alpha * $0 }) { x, _ in x > 0 ? 1 : alpha }

@@ -74,6 +74,11 @@ struct ElementwiseBroadcastCase: Sendable, CustomTestStringConvertible {
         .init(name: "rank 1 and rank 3", a: [4], b: [2, 3, 4]),
         .init(name: "both broadcast, different ranks", a: [2, 1, 4], b: [3, 1]),
         .init(name: "middle axis broadcast", a: [2, 3, 4], b: [2, 1, 4]),
+        // Whole 16-float vectors plus a short one per row, on either side.
+        .init(name: "[N, 37] and [1, 37]", a: [5, 37], b: [1, 37]),
+        .init(name: "[1, 1, 37] and [2, 3, 37]", a: [1, 1, 37], b: [2, 3, 37]),
+        .init(name: "same shape, 53 elements", a: [53], b: [53]),
+        .init(name: "[1, 1] and [53]", a: [1, 1], b: [53]),
     ]
 }
 
