@@ -29,7 +29,9 @@ let package = Package(
                        providers: [.apt(["zlib1g-dev"])]),
         // No pkgConfig: readline.pc adds -D_DEFAULT_SOURCE, a flag SwiftPM rejects.
         .systemLibrary(name: "CReadline", path: "Sources/CReadline", providers: [.apt(["libreadline-dev"])]),
-        .target(name: "FernTensor", dependencies: ["CBLAS", "CDNNL"]),
+        // Winograd convolution kernels: C with AVX-512 target attributes, chosen at run time.
+        .target(name: "CWinograd"),
+        .target(name: "FernTensor", dependencies: ["CBLAS", "CDNNL", "CWinograd"]),
         .target(name: "FernNN", dependencies: ["FernTensor"]),
         .target(name: "FernData", dependencies: ["FernTensor", "CZlib"]),
         .target(name: "FernPlot", dependencies: ["FernTensor", "CCairo"]),

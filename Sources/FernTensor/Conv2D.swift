@@ -20,9 +20,9 @@ extension Tensor {
     }
 
     /// `relu(conv2d(input, filter) + bias)`, the usual convolution layer. With
-    /// oneDNN the bias and ReLU run inside the convolution kernel, saving a
-    /// pass over the layer's output (5% of SEED_CNN inference); otherwise it is
-    /// `biasRelu(conv2d(...))`. Same values and gradients either way.
+    /// oneDNN or Winograd the bias and ReLU run inside the convolution kernel,
+    /// saving a pass over the layer's output (5% of SEED_CNN inference);
+    /// otherwise it is `biasRelu(conv2d(...))`. Same values and gradients either way.
     public static func conv2dBiasRelu(_ input: Tensor, _ filter: Tensor, bias: Tensor, stride: (Int, Int) = (1, 1),
                                       padding: Padding = .valid) throws -> Tensor {
         let conv = try Convolution(op: "conv2dBiasRelu", input, filter, stride: stride, padding: padding)
@@ -30,13 +30,29 @@ extension Tensor {
             throw TensorError.shapes("conv2dBiasRelu", filter.shape, bias.shape,
                                      detail: "the bias must have one value per output channel (\(conv.outChannels))")
         }
-        guard conv.library != nil, let fused = DNNLConvolution.make(conv.geometry, outChannels: conv.outChannels, biasRelu: true) else {
-            return try biasRelu(conv2d(input, filter, stride: stride, padding: padding), bias: bias)
-        }
         let g = conv.geometry
-        let out = DNNL.outputs([g.batch * g.outputPixels * conv.outChannels],
-                               reading: [input.scalars, filter.scalars, bias.scalars]) { i, o in fused.forward(i[0], i[1], bias: i[2], o[0]) }
-        let y = Tensor(unchecked: [g.batch, g.outHeight, g.outWidth, conv.outChannels], out[0])
+        let y: Tensor
+        if let winograd = conv.winograd {
+            var out = uninitializedScalars(g.batch * g.outputPixels * conv.outChannels)
+            input.scalars.withUnsafeBufferPointer { px in
+                filter.scalars.withUnsafeBufferPointer { pw in
+                    bias.scalars.withUnsafeBufferPointer { pb in
+                        out.withUnsafeMutableBufferPointer { po in
+                            winograd.forward(px.baseAddress!, filter: pw.baseAddress!, bias: pb.baseAddress!, relu: true,
+                                             into: po.baseAddress!)
+                        }
+                    }
+                }
+            }
+            y = Tensor(unchecked: [g.batch, g.outHeight, g.outWidth, conv.outChannels], out)
+        } else {
+            guard conv.library != nil, let fused = DNNLConvolution.make(g, outChannels: conv.outChannels, biasRelu: true) else {
+                return try biasRelu(conv2d(input, filter, stride: stride, padding: padding), bias: bias)
+            }
+            let out = DNNL.outputs([g.batch * g.outputPixels * conv.outChannels],
+                                   reading: [input.scalars, filter.scalars, bias.scalars]) { i, o in fused.forward(i[0], i[1], bias: i[2], o[0]) }
+            y = Tensor(unchecked: [g.batch, g.outHeight, g.outWidth, conv.outChannels], out[0])
+        }
         return y.recorded("conv2dBiasRelu", inputs: [input, filter, bias]) { dy, needs in
             let masked = reluGradient(dy, output: y)
             // oneDNN sums the bias gradient while it computes the filter's.
@@ -50,6 +66,8 @@ private struct Convolution {
     let geometry: WindowGeometry
     let outChannels: Int
     let library: DNNLConvolution?
+    /// Forward pass and input gradient of 5x5 "same" layers; needs `library` for the filter gradient.
+    let winograd: WinogradConvolution?
 
     /// Checks the shapes and picks the kernels.
     init(op: String, _ input: Tensor, _ filter: Tensor, stride: (Int, Int), padding: Padding) throws {
@@ -66,6 +84,7 @@ private struct Convolution {
         geometry = g
         outChannels = filter.shape[3]
         library = Kernels.current == .oneDNN ? DNNLConvolution.make(g, outChannels: outChannels) : nil
+        winograd = library == nil ? nil : WinogradConvolution.make(g, outChannels: outChannels)
     }
 
     var patchSize: Int { geometry.kernelHeight * geometry.kernelWidth * geometry.channels }
@@ -77,7 +96,19 @@ private struct Convolution {
 
     func forward(_ x: Tensor, _ w: Tensor) -> Tensor {
         let g = geometry, k = patchSize, pixels = g.outputPixels
-        // Every element is written by oneDNN, or by a GEMM with beta 0 (and every column by im2col).
+        // Every element is written by Winograd's output transform, by oneDNN, or by a GEMM with
+        // beta 0 (and every column by im2col).
+        if let winograd {
+            var out = uninitializedScalars(g.batch * pixels * outChannels)
+            x.scalars.withUnsafeBufferPointer { px in
+                w.scalars.withUnsafeBufferPointer { pw in
+                    out.withUnsafeMutableBufferPointer { po in
+                        winograd.forward(px.baseAddress!, filter: pw.baseAddress!, bias: nil, relu: false, into: po.baseAddress!)
+                    }
+                }
+            }
+            return Tensor(unchecked: [g.batch, g.outHeight, g.outWidth, outChannels], out)
+        }
         if let library {
             let out = DNNL.outputs([g.batch * pixels * outChannels], reading: [x.scalars, w.scalars]) { i, o in
                 library.forward(i[0], i[1], o[0])
@@ -119,10 +150,22 @@ private struct Convolution {
         // oneDNN 2.6's JIT input gradient for 1-3 input channels (a first layer: only saliency asks)
         // is slow: 17.1 ms vs 4.6 ms for a GEMM-based one on SEED_CNN's 48x48x1 -> 64 layer at
         // batch 64; im2col here took saliency b32 from 412-419 to 452-456 img/s.
-        let inputByLibrary = wantInput && geometry.channels >= 4
+        let inputByLibrary = wantInput && geometry.channels >= 4 && winograd == nil
         var (dx, dw, dbias) = libraryBackward(library, x, w, dy, wantInput: inputByLibrary, wantFilter: wantFilter || wantBias,
                                               wantBias: wantBias)
-        if wantInput && !inputByLibrary { dx = builtInBackward(x, w, dy, wantInput: true, wantFilter: false).0 }
+        if wantInput, let winograd {
+            var out = uninitializedScalars(x.count)
+            dy.scalars.withUnsafeBufferPointer { pdy in
+                w.scalars.withUnsafeBufferPointer { pw in
+                    out.withUnsafeMutableBufferPointer { po in
+                        winograd.backwardData(pdy.baseAddress!, filter: pw.baseAddress!, into: po.baseAddress!)
+                    }
+                }
+            }
+            dx = Tensor(unchecked: x.shape, out)
+        } else if wantInput && !inputByLibrary {
+            dx = builtInBackward(x, w, dy, wantInput: true, wantFilter: false).0
+        }
         if !wantFilter { dw = nil }
         return (dx, dw, dbias)
     }

@@ -1,0 +1,45 @@
+#ifndef FERN_WINOGRAD_H
+#define FERN_WINOGRAD_H
+
+/*
+ * Winograd F(4x4, 5x5): a 5x5 "same" convolution (stride 1, padding 2) of
+ * NHWC images, computed on 8x8 input tiles that give 4x4 outputs each with
+ * 64 multiplications per tile and channel pair instead of 400 (6.25x fewer).
+ * Three steps per block of tiles: input transform (V), 64 matrix products
+ * (M = V x U, one per tile position), output transform (+ bias, ReLU).
+ *
+ * The kernels use AVX-512; call fern_winograd_available() first. Single
+ * threaded: the caller splits the tiles across cores.
+ */
+
+/* 1 when this CPU runs the kernels (AVX-512 F/DQ and FMA). */
+int fern_winograd_available(void);
+
+/* Floats from one tile position's rows to the next in V and M: rows x channels
+ * plus 16, so the 64 positions of a tile do not share one cache set. V and M
+ * hold 64 planes. */
+long fern_winograd_plane(int rows, int channels);
+
+/* Filter [5][5][cin][cout] (HWIO) -> U [64][cin][cout] for input channels
+ * ciFirst ..< ciFirst + ciCount; cout a multiple of 16. */
+void fern_winograd_transform_filter(const float *filter, int cin, int cout, int ciFirst, int ciCount, float *u);
+
+/* Tiles of one block: tiles first ..< first + count of an image batch with
+ * tilesY x tilesX tiles per image; rows >= count, a multiple of 6. */
+typedef struct {
+    int height, width, tilesY, tilesX;
+    long first;
+    int count, rows;
+} fern_winograd_block;
+
+/* Input x [n][height][width][cin] -> V (64 planes of rows x cin) (rows past count are zero). */
+void fern_winograd_transform_input(const float *x, int cin, fern_winograd_block block, float *v);
+
+/* M (64 planes of rows x cout) = V (64 planes of rows x cin) x U [64][cin][cout]; cin and cout multiples of 16. */
+void fern_winograd_multiply(const float *v, const float *u, int rows, int cin, int cout, float *m);
+
+/* M -> y [n][height][width][cout]; adds bias (may be NULL) and applies ReLU when relu != 0. */
+void fern_winograd_transform_output(const float *m, int cout, fern_winograd_block block,
+                                    const float *bias, int relu, float *y);
+
+#endif

@@ -1,0 +1,93 @@
+import Testing
+@testable import FernTensor
+
+/// The Winograd F(4x4, 5x5) path (5x5 "same", stride 1, channels in multiples
+/// of 16) against the loop definition of ConvolutionTests: forward values,
+/// the fused bias + ReLU, both gradients, and the choice of when it applies.
+/// Sizes that are not multiples of 4 leave partial tiles at the bottom and
+/// right; 48 output channels take the 16-wide product kernel, 64 and more the
+/// 64-wide one.
+@Suite(.enabled(if: WinogradConvolution.enabled, "needs AVX-512 (and FERN_WINOGRAD not 0)"))
+struct WinogradConvolutionTests {
+    typealias Reference = ConvolutionTests
+
+    static let shapes: [(batch: Int, height: Int, width: Int, inChannels: Int, outChannels: Int)] = [
+        (2, 13, 10, 16, 48), (3, 8, 8, 32, 64), (1, 5, 7, 16, 80), (2, 1, 3, 16, 16),
+    ]
+
+    @Test(arguments: 0..<shapes.count)
+    func forwardAndGradientsMatchTheLoopDefinition(_ which: Int) throws {
+        let s = Self.shapes[which]
+        let x = try randomTensor([s.batch, s.height, s.width, s.inChannels], seed: 81)
+        let w = try randomTensor([5, 5, s.inChannels, s.outChannels], seed: 82, low: -0.2, high: 0.2)
+        let g = try WindowGeometry(op: "conv2d", input: x.shape, kernel: (5, 5), stride: (1, 1), padding: .same)
+        #expect(WinogradConvolution.make(g, outChannels: s.outChannels) != nil, "takes the Winograd path")
+
+        try Kernels.$override.withValue(.oneDNN) {
+            let (tx, tw) = (x.requiringGrad(), w.requiringGrad())
+            let y = try Tensor.conv2d(tx, tw, padding: .same)
+            Reference.expectClose(y, Reference.referenceConv(x, w, stride: (1, 1), padding: .same), "forward \(s)")
+            let dy = try randomTensor(y.shape, seed: 83)
+            let grads = try gradients(of: (y * dy).sum(), wrt: [tx, tw])
+            let expected = Reference.referenceConvBackward(x, w, dy, stride: (1, 1), padding: .same)
+            Reference.expectClose(grads[0], expected.dx, "dx \(s)")
+            Reference.expectClose(grads[1], expected.dw, relative: 2e-4, "dw \(s)")
+        }
+    }
+
+    @Test func fusedBiasReluMatchesTheCompositeOfTheLoopDefinition() throws {
+        let x = try randomTensor([2, 11, 9, 32], seed: 84)
+        let w = try randomTensor([5, 5, 32, 64], seed: 85, low: -0.1, high: 0.1)
+        let b = try randomTensor([64], seed: 86, low: -0.5, high: 0.5)
+        try Kernels.$override.withValue(.oneDNN) {
+            let (tx, tw, tb) = (x.requiringGrad(), w.requiringGrad(), b.requiringGrad())
+            let fused = try Tensor.conv2dBiasRelu(tx, tw, bias: tb, padding: .same)
+            let plain = Reference.referenceConv(x, w, stride: (1, 1), padding: .same)
+            let expected = try Tensor.biasRelu(plain, bias: b)
+            Reference.expectClose(fused, expected, "fused values")
+            #expect(fused.scalars.contains(0) && fused.scalars.contains { $0 > 0 }, "the ReLU cuts some units, passes others")
+            let dy = try randomTensor(fused.shape, seed: 87)
+            let grads = try gradients(of: (fused * dy).sum(), wrt: [tx, tw, tb])
+            let masked = Tensor.reluGradient(dy, output: expected)
+            let reference = Reference.referenceConvBackward(x, w, masked, stride: (1, 1), padding: .same)
+            Reference.expectClose(grads[0], reference.dx, "dx")
+            Reference.expectClose(grads[1], reference.dw, relative: 2e-4, "dw")
+            Reference.expectClose(grads[2], try Tensor.biasGradient(masked), "dbias")
+        }
+    }
+
+    @Test func gradientsMatchFiniteDifferences() throws {
+        let x = try randomTensor([1, 6, 5, 16], seed: 88)
+        let w = try randomTensor([5, 5, 16, 16], seed: 89, low: -0.2, high: 0.2)
+        try Kernels.$override.withValue(.oneDNN) {
+            try expectGradientsMatchFiniteDifferences({ try Tensor.conv2d($0[0], $0[1], padding: .same) }, at: [x, w])
+        }
+    }
+
+    /// A NaN spreads to every output of the tiles whose 8x8 windows read it (a wider
+    /// patch than the direct kernel's 5x5), so a NaN in the data still reaches the loss.
+    @Test func aNaNInTheInputReachesTheOutput() throws {
+        var x = try randomTensor([1, 16, 16, 16], seed: 90)
+        x.scalars[(3 * 16 + 4) * 16 + 5] = .nan
+        let w = try randomTensor([5, 5, 16, 16], seed: 91)
+        let y = try Kernels.$override.withValue(.oneDNN) { try Tensor.conv2d(x, w, padding: .same) }
+        #expect(y.scalars[(3 * 16 + 4) * 16].isNaN, "the output at the NaN's pixel")
+        #expect(!y.scalars[(12 * 16 + 12) * 16].isNaN, "outputs whose tiles do not read the NaN stay numbers")
+    }
+
+    @Test func otherConvolutionsKeepTheDirectKernels() throws {
+        func applies(_ input: [Int], kernel: Int, stride: Int = 1, padding: Padding = .same, out: Int = 32) throws -> Bool {
+            let g = try WindowGeometry(op: "conv2d", input: input, kernel: (kernel, kernel), stride: (stride, stride), padding: padding)
+            return WinogradConvolution.make(g, outChannels: out) != nil
+        }
+        #expect(try applies([8, 24, 24, 64], kernel: 5, out: 128), "SEED_CNN's second layer")
+        #expect(try applies([8, 12, 12, 128], kernel: 5, out: 256), "SEED_CNN's third layer")
+        #expect(try !applies([8, 48, 48, 1], kernel: 5, out: 64), "one input channel: SEED_CNN's first layer")
+        #expect(try !applies([8, 24, 24, 64], kernel: 3), "3x3")
+        #expect(try !applies([8, 24, 24, 64], kernel: 5, stride: 2), "stride 2")
+        #expect(try !applies([8, 24, 24, 64], kernel: 5, padding: .valid), "valid padding")
+        #expect(try !applies([8, 24, 24, 24], kernel: 5), "24 input channels")
+        #expect(try !applies([8, 24, 24, 64], kernel: 5, out: 40), "40 output channels")
+        #expect(try WinogradConvolution.$override.withValue(false) { try !applies([8, 24, 24, 64], kernel: 5) }, "switched off")
+    }
+}
