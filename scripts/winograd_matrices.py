@@ -1,5 +1,11 @@
+#!/usr/bin/env python3
+"""The matrices of Winograd's F(4, 5) in exact fractions (Lavin & Gray's
+construction with points 0, 1, -1, 2, -2, 1/2, -1/2 and infinity), checked on
+random integer signals: AT [(G g) * (BT d)] == the correlation of d with g.
+Sources/CWinograd/winograd.c holds the same matrices as C; run this to see
+them again or to try other points."""
 from fractions import Fraction as F
-import itertools, random
+import random
 m, r = 4, 5
 n = m + r - 1
 pts = [F(0), F(1), F(-1), F(2), F(-2), F(1,2), F(-1,2)]
@@ -35,12 +41,8 @@ def check(BT):
         ref = [sum(g[k] * d[i + k] for k in range(r)) for i in range(m)]
         if y != ref: return False
     return True
-ok = check(BT)
-if not ok:
-    # B^T columns may need transposing (convolution vs correlation)
-    BTt = [list(c) for c in zip(*BT)]
-    ok = check(BTt); BT = BTt if ok else BT
-print("ok", ok)
+assert check(BT), "the matrices do not compute the correlation"
+print("checked: AT [(G g) * (BT d)] equals the correlation of d with g")
 def show(name, M):
     print(name)
     for row in M: print("  ", [str(x) for x in row])
