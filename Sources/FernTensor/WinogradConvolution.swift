@@ -1,19 +1,24 @@
 import CWinograd
 import Foundation
 
-/// 5x5 "same" convolutions (stride 1) by Winograd's F(4x4, 5x5) (`CWinograd`):
-/// 8x8 input tiles give 4x4 outputs with 64 multiplications per channel pair
-/// instead of 400. The forward pass and the input gradient (the same
-/// convolution of dy with the filter turned 180° and its channels swapped)
-/// take this path; the filter gradient stays with oneDNN.
+/// 5x5 and 3x3 "same" convolutions (stride 1) by Winograd's F(4x4, 5x5) and
+/// F(6x6, 3x3) (`CWinograd`): 8x8 input tiles give 4x4 or 6x6 outputs with 64
+/// multiplications per channel pair instead of 400 or 324. The forward pass
+/// and the input gradient (the same convolution of dy with the filter turned
+/// 180° and its channels swapped) take this path; the filter gradient stays
+/// with oneDNN.
 ///
-/// Measured on SEED_CNN's layers at batch 256 on this 2-core AVX-512 machine,
-/// one thread: 24x24x64 -> 128 in 57 ms and 12x12x128 -> 256 in 50 ms, where
-/// oneDNN's direct kernel takes 103 and 95 ms on two threads. Results differ
-/// from direct convolution by rounding (about 1e-5 of the output's scale).
+/// Measured at batch 256 on this 2-core AVX-512 machine, one thread:
+/// SEED_CNN's 24x24x64 -> 128 (5x5) in 57 ms and 12x12x128 -> 256 in 50 ms,
+/// where oneDNN's direct kernel takes 103 and 95 ms on two threads; a 3x3
+/// 24x24x64 -> 128 layer in 32 ms (oneDNN direct 41 ms, its own 3x3 Winograd
+/// 23.5 ms, both on two threads). Results differ from direct convolution by
+/// rounding (about 1e-5 of the output's scale).
 struct WinogradConvolution {
     let batch: Int, height: Int, width: Int
     let inChannels: Int, outChannels: Int
+    /// 5 or 3.
+    let kernel: Int
 
     /// Off with FERN_WINOGRAD=0, or on CPUs without AVX-512.
     static let enabled = ProcessInfo.processInfo.environment["FERN_WINOGRAD"] != "0" && fern_winograd_available() != 0
@@ -26,13 +31,13 @@ struct WinogradConvolution {
 
     /// The Winograd kernel for this convolution, or nil when it does not apply.
     static func make(_ g: WindowGeometry, outChannels: Int) -> WinogradConvolution? {
-        guard override ?? enabled,
-              g.kernelHeight == 5, g.kernelWidth == 5, g.strideY == 1, g.strideX == 1,
-              g.padTop == 2, g.padLeft == 2, g.outHeight == g.height, g.outWidth == g.width,
+        let k = g.kernelHeight
+        guard override ?? enabled, k == 5 || k == 3, g.kernelWidth == k, g.strideY == 1, g.strideX == 1,
+              g.padTop == k / 2, g.padLeft == k / 2, g.outHeight == g.height, g.outWidth == g.width,
               g.channels % 16 == 0, outChannels % 16 == 0, g.batch > 0, g.height > 0, g.width > 0
         else { return nil }
         return WinogradConvolution(batch: g.batch, height: g.height, width: g.width,
-                                   inChannels: g.channels, outChannels: outChannels)
+                                   inChannels: g.channels, outChannels: outChannels, kernel: k)
     }
 
     /// y = relu?(x ⊛ filter + bias): x NHWC, filter HWIO, y NHWC with `outChannels`.
@@ -43,13 +48,13 @@ struct WinogradConvolution {
 
     /// dx = dy ⊛ (filter turned 180°, in and out channels swapped).
     func backwardData(_ dy: UnsafePointer<Float>, filter: UnsafePointer<Float>, into dx: UnsafeMutablePointer<Float>) {
-        let (cin, cout) = (inChannels, outChannels)
-        var turned = uninitializedScalars(25 * cin * cout)
+        let (cin, cout, k) = (inChannels, outChannels, kernel)
+        var turned = uninitializedScalars(k * k * cin * cout)
         turned.withUnsafeMutableBufferPointer { t in
-            for ky in 0..<5 {
-                for kx in 0..<5 {
-                    let source = filter + ((4 - ky) * 5 + (4 - kx)) * cin * cout
-                    let target = t.baseAddress! + (ky * 5 + kx) * cout * cin
+            for ky in 0..<k {
+                for kx in 0..<k {
+                    let source = filter + ((k - 1 - ky) * k + (k - 1 - kx)) * cin * cout
+                    let target = t.baseAddress! + (ky * k + kx) * cout * cin
                     for ci in 0..<cin {
                         for co in 0..<cout { target[co * cin + ci] = source[ci * cout + co] }
                     }
@@ -66,10 +71,11 @@ struct WinogradConvolution {
             let io = UncheckedBox((x, filter, bias, y, u.baseAddress!))
             Parallel.forEachChunk(cin, cost: 64 * cout) { channels in
                 let (_, filter, _, _, u) = io.value
-                fern_winograd_transform_filter(filter, Int32(cin), Int32(cout), Int32(channels.lowerBound),
+                fern_winograd_transform_filter(filter, Int32(kernel), Int32(cin), Int32(cout), Int32(channels.lowerBound),
                                                Int32(channels.count), u)
             }
-            let tilesY = (height + 3) / 4, tilesX = (width + 3) / 4
+            let side = Int(fern_winograd_outputs(Int32(kernel)))
+            let tilesY = (height + side - 1) / side, tilesX = (width + side - 1) / side
             let tiles = batch * tilesY * tilesX
             let rows = Self.blockRows
             let blocks = (tiles + rows - 1) / rows
@@ -82,7 +88,7 @@ struct WinogradConvolution {
                         for index in range {
                             let first = index * rows
                             let count = Swift.min(rows, tiles - first)
-                            let block = fern_winograd_block(height: Int32(height), width: Int32(width),
+                            let block = fern_winograd_block(kernel: Int32(kernel), height: Int32(height), width: Int32(width),
                                                             tilesY: Int32(tilesY), tilesX: Int32(tilesX), first: first,
                                                             count: Int32(count), rows: Int32((count + 5) / 6 * 6))
                             fern_winograd_transform_input(x, Int32(cin), block, v.baseAddress!)

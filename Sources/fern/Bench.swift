@@ -44,6 +44,10 @@ struct Bench: ParsableCommand {
         if wants("seed_dnn_infer_b256_img_s") {
             try models.inference("seed_dnn_infer_b256_img_s", model: Sequential.seedDNN(), batch: 256).printLine()
         }
+        // The assignment's tuned CNN (3x3 convolutions), as `fern train --model tuned-cnn` runs it.
+        if wants("tuned_cnn_train_b64_img_s") {
+            try models.training("tuned_cnn_train_b64_img_s", model: Sequential.tunedCNN(), batch: 64).printLine()
+        }
     }
 
     private func wants(_ name: String) -> Bool {

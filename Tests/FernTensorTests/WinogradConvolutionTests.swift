@@ -1,26 +1,27 @@
 import Testing
 @testable import FernTensor
 
-/// The Winograd F(4x4, 5x5) path (5x5 "same", stride 1, channels in multiples
-/// of 16) against the loop definition of ConvolutionTests: forward values,
-/// the fused bias + ReLU, both gradients, and the choice of when it applies.
-/// Sizes that are not multiples of 4 leave partial tiles at the bottom and
-/// right; 48 output channels take the 16-wide product kernel, 64 and more the
-/// 64-wide one.
+/// The Winograd paths, F(4x4, 5x5) and F(6x6, 3x3) ("same", stride 1,
+/// channels in multiples of 16), against the loop definition of
+/// ConvolutionTests: forward values, the fused bias + ReLU, both gradients,
+/// and the choice of when it applies. Sizes that are not multiples of 4 or 6
+/// leave partial tiles at the bottom and right; 48 output channels take the
+/// 16-wide product kernel, 64 and more the 64-wide one.
 @Suite(.enabled(if: WinogradConvolution.enabled, "needs AVX-512 (and FERN_WINOGRAD not 0)"))
 struct WinogradConvolutionTests {
     typealias Reference = ConvolutionTests
 
-    static let shapes: [(batch: Int, height: Int, width: Int, inChannels: Int, outChannels: Int)] = [
-        (2, 13, 10, 16, 48), (3, 8, 8, 32, 64), (1, 5, 7, 16, 80), (2, 1, 3, 16, 16),
+    static let shapes: [(kernel: Int, batch: Int, height: Int, width: Int, inChannels: Int, outChannels: Int)] = [
+        (5, 2, 13, 10, 16, 48), (5, 3, 8, 8, 32, 64), (5, 1, 5, 7, 16, 80), (5, 2, 1, 3, 16, 16),
+        (3, 2, 13, 10, 16, 48), (3, 3, 12, 12, 32, 64), (3, 1, 5, 7, 16, 80), (3, 2, 1, 3, 16, 16),
     ]
 
     @Test(arguments: 0..<shapes.count)
     func forwardAndGradientsMatchTheLoopDefinition(_ which: Int) throws {
         let s = Self.shapes[which]
         let x = try randomTensor([s.batch, s.height, s.width, s.inChannels], seed: 81)
-        let w = try randomTensor([5, 5, s.inChannels, s.outChannels], seed: 82, low: -0.2, high: 0.2)
-        let g = try WindowGeometry(op: "conv2d", input: x.shape, kernel: (5, 5), stride: (1, 1), padding: .same)
+        let w = try randomTensor([s.kernel, s.kernel, s.inChannels, s.outChannels], seed: 82, low: -0.2, high: 0.2)
+        let g = try WindowGeometry(op: "conv2d", input: x.shape, kernel: (s.kernel, s.kernel), stride: (1, 1), padding: .same)
         #expect(WinogradConvolution.make(g, outChannels: s.outChannels) != nil, "takes the Winograd path")
 
         try Kernels.$override.withValue(.oneDNN) {
@@ -35,9 +36,10 @@ struct WinogradConvolutionTests {
         }
     }
 
-    @Test func fusedBiasReluMatchesTheCompositeOfTheLoopDefinition() throws {
+    @Test(arguments: [5, 3])
+    func fusedBiasReluMatchesTheCompositeOfTheLoopDefinition(kernel: Int) throws {
         let x = try randomTensor([2, 11, 9, 32], seed: 84)
-        let w = try randomTensor([5, 5, 32, 64], seed: 85, low: -0.1, high: 0.1)
+        let w = try randomTensor([kernel, kernel, 32, 64], seed: 85, low: -0.1, high: 0.1)
         let b = try randomTensor([64], seed: 86, low: -0.5, high: 0.5)
         try Kernels.$override.withValue(.oneDNN) {
             let (tx, tw, tb) = (x.requiringGrad(), w.requiringGrad(), b.requiringGrad())
@@ -56,9 +58,10 @@ struct WinogradConvolutionTests {
         }
     }
 
-    @Test func gradientsMatchFiniteDifferences() throws {
-        let x = try randomTensor([1, 6, 5, 16], seed: 88)
-        let w = try randomTensor([5, 5, 16, 16], seed: 89, low: -0.2, high: 0.2)
+    @Test(arguments: [5, 3])
+    func gradientsMatchFiniteDifferences(kernel: Int) throws {
+        let x = try randomTensor([1, 7, 5, 16], seed: 88)
+        let w = try randomTensor([kernel, kernel, 16, 16], seed: 89, low: -0.2, high: 0.2)
         try Kernels.$override.withValue(.oneDNN) {
             try expectGradientsMatchFiniteDifferences({ try Tensor.conv2d($0[0], $0[1], padding: .same) }, at: [x, w])
         }
@@ -83,7 +86,9 @@ struct WinogradConvolutionTests {
         #expect(try applies([8, 24, 24, 64], kernel: 5, out: 128), "SEED_CNN's second layer")
         #expect(try applies([8, 12, 12, 128], kernel: 5, out: 256), "SEED_CNN's third layer")
         #expect(try !applies([8, 48, 48, 1], kernel: 5, out: 64), "one input channel: SEED_CNN's first layer")
-        #expect(try !applies([8, 24, 24, 64], kernel: 3), "3x3")
+        #expect(try applies([8, 24, 24, 64], kernel: 3, out: 128), "a 3x3 layer of the tuned CNN")
+        #expect(try !applies([8, 24, 24, 64], kernel: 7), "7x7")
+        #expect(try !applies([8, 24, 24, 64], kernel: 1), "1x1")
         #expect(try !applies([8, 24, 24, 64], kernel: 5, stride: 2), "stride 2")
         #expect(try !applies([8, 24, 24, 64], kernel: 5, padding: .valid), "valid padding")
         #expect(try !applies([8, 24, 24, 24], kernel: 5), "24 input channels")

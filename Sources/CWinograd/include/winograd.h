@@ -2,9 +2,10 @@
 #define FERN_WINOGRAD_H
 
 /*
- * Winograd F(4x4, 5x5): a 5x5 "same" convolution (stride 1, padding 2) of
- * NHWC images, computed on 8x8 input tiles that give 4x4 outputs each with
- * 64 multiplications per tile and channel pair instead of 400 (6.25x fewer).
+ * Winograd F(4x4, 5x5) and F(6x6, 3x3): a 5x5 or 3x3 "same" convolution
+ * (stride 1, padding 2 or 1) of NHWC images, computed on 8x8 input tiles that
+ * give 4x4 or 6x6 outputs, with 64 multiplications per tile and channel pair
+ * instead of 400 or 324 (6.25x or 5.06x fewer).
  * Three steps per block of tiles: input transform (V), 64 matrix products
  * (M = V x U, one per tile position), output transform (+ bias, ReLU).
  *
@@ -20,14 +21,18 @@ int fern_winograd_available(void);
  * hold 64 planes. */
 long fern_winograd_plane(int rows, int channels);
 
-/* Filter [5][5][cin][cout] (HWIO) -> U [64][cin][cout] for input channels
- * ciFirst ..< ciFirst + ciCount; cout a multiple of 16. */
-void fern_winograd_transform_filter(const float *filter, int cin, int cout, int ciFirst, int ciCount, float *u);
+/* Outputs per tile side: 4 for kernel 5, 6 for kernel 3. */
+int fern_winograd_outputs(int kernel);
+
+/* Filter [kernel][kernel][cin][cout] (HWIO; kernel 3 or 5) -> U [64][cin][cout]
+ * for input channels ciFirst ..< ciFirst + ciCount; cout a multiple of 16. */
+void fern_winograd_transform_filter(const float *filter, int kernel, int cin, int cout,
+                                    int ciFirst, int ciCount, float *u);
 
 /* Tiles of one block: tiles first ..< first + count of an image batch with
  * tilesY x tilesX tiles per image; rows >= count, a multiple of 6. */
 typedef struct {
-    int height, width, tilesY, tilesX;
+    int kernel, height, width, tilesY, tilesX;
     long first;
     int count, rows;
 } fern_winograd_block;
