@@ -6,7 +6,7 @@ correlation y[i] = sum_k g[k] d[i + k].
 
     scripts/winograd_matrices.py        prints F(4, 5)'s and F(6, 3)'s matrices
     scripts/winograd_matrices.py --c    prints the C functions of Sources/CWinograd/winograd.c
-                                        that apply them (zero terms left out)
+                                        that apply them and their transposes (zero terms left out)
 """
 from fractions import Fraction as F
 import random
@@ -92,6 +92,12 @@ def main():
         print(c_function("apply_G5", g5, "v16"))
         print(c_function("apply_AT6", at3, "v16"))
         print(c_function("apply_G3", g3, "v16"))
+        # The filter gradient runs the transforms backwards: A = ATᵀ on output-gradient tiles, GT on the sums.
+        transpose = lambda matrix: [list(column) for column in zip(*matrix)]
+        print(c_function("apply_A4", transpose(at5), "v16"))
+        print(c_function("apply_A6", transpose(at3), "v16"))
+        print(c_function("apply_GT5", transpose(g5), "v16"))
+        print(c_function("apply_GT3", transpose(g3), "v16"))
         return
     print("checked: AT [(G g) * (BT d)] equals the correlation of d with g for F(4, 5) and F(6, 3)")
     for title, matrix in [("BT (both)", bt), ("AT F(4, 5)", at5), ("G F(4, 5)", g5), ("AT F(6, 3)", at3), ("G F(6, 3)", g3)]:

@@ -64,6 +64,38 @@ static FERN_TARGET inline void apply_G3(const v16 *in, v16 *out) {
     out[6] = (32.0f / 45.0f) * in[0] + (-16.0f / 45.0f) * in[1] + (8.0f / 45.0f) * in[2];
     out[7] = in[2];
 }
+static FERN_TARGET inline void apply_A4(const v16 *in, v16 *out) {
+    out[0] = in[0];
+    out[1] = in[0] + in[1] + in[2] + in[3];
+    out[2] = in[0] - in[1] + in[2] - in[3];
+    out[3] = in[0] + 2.0f * in[1] + 4.0f * in[2] + 8.0f * in[3];
+    out[4] = in[0] - 2.0f * in[1] + 4.0f * in[2] - 8.0f * in[3];
+    out[5] = in[0] + (1.0f / 2.0f) * in[1] + (1.0f / 4.0f) * in[2] + (1.0f / 8.0f) * in[3];
+    out[6] = in[0] + (-1.0f / 2.0f) * in[1] + (1.0f / 4.0f) * in[2] + (-1.0f / 8.0f) * in[3];
+    out[7] = in[3];
+}
+static FERN_TARGET inline void apply_A6(const v16 *in, v16 *out) {
+    out[0] = in[0];
+    out[1] = in[0] + in[1] + in[2] + in[3] + in[4] + in[5];
+    out[2] = in[0] - in[1] + in[2] - in[3] + in[4] - in[5];
+    out[3] = in[0] + 2.0f * in[1] + 4.0f * in[2] + 8.0f * in[3] + 16.0f * in[4] + 32.0f * in[5];
+    out[4] = in[0] - 2.0f * in[1] + 4.0f * in[2] - 8.0f * in[3] + 16.0f * in[4] - 32.0f * in[5];
+    out[5] = in[0] + (1.0f / 2.0f) * in[1] + (1.0f / 4.0f) * in[2] + (1.0f / 8.0f) * in[3] + (1.0f / 16.0f) * in[4] + (1.0f / 32.0f) * in[5];
+    out[6] = in[0] + (-1.0f / 2.0f) * in[1] + (1.0f / 4.0f) * in[2] + (-1.0f / 8.0f) * in[3] + (1.0f / 16.0f) * in[4] + (-1.0f / 32.0f) * in[5];
+    out[7] = in[5];
+}
+static FERN_TARGET inline void apply_GT5(const v16 *in, v16 *out) {
+    out[0] = -in[0] + (-2.0f / 9.0f) * in[1] + (-2.0f / 9.0f) * in[2] + (1.0f / 90.0f) * in[3] + (1.0f / 90.0f) * in[4] + (32.0f / 45.0f) * in[5] + (32.0f / 45.0f) * in[6];
+    out[1] = (-2.0f / 9.0f) * in[1] + (2.0f / 9.0f) * in[2] + (1.0f / 45.0f) * in[3] + (-1.0f / 45.0f) * in[4] + (16.0f / 45.0f) * in[5] + (-16.0f / 45.0f) * in[6];
+    out[2] = (-2.0f / 9.0f) * in[1] + (-2.0f / 9.0f) * in[2] + (2.0f / 45.0f) * in[3] + (2.0f / 45.0f) * in[4] + (8.0f / 45.0f) * in[5] + (8.0f / 45.0f) * in[6];
+    out[3] = (-2.0f / 9.0f) * in[1] + (2.0f / 9.0f) * in[2] + (4.0f / 45.0f) * in[3] + (-4.0f / 45.0f) * in[4] + (4.0f / 45.0f) * in[5] + (-4.0f / 45.0f) * in[6];
+    out[4] = (-2.0f / 9.0f) * in[1] + (-2.0f / 9.0f) * in[2] + (8.0f / 45.0f) * in[3] + (8.0f / 45.0f) * in[4] + (2.0f / 45.0f) * in[5] + (2.0f / 45.0f) * in[6] + in[7];
+}
+static FERN_TARGET inline void apply_GT3(const v16 *in, v16 *out) {
+    out[0] = -in[0] + (-2.0f / 9.0f) * in[1] + (-2.0f / 9.0f) * in[2] + (1.0f / 90.0f) * in[3] + (1.0f / 90.0f) * in[4] + (32.0f / 45.0f) * in[5] + (32.0f / 45.0f) * in[6];
+    out[1] = (-2.0f / 9.0f) * in[1] + (2.0f / 9.0f) * in[2] + (1.0f / 45.0f) * in[3] + (-1.0f / 45.0f) * in[4] + (16.0f / 45.0f) * in[5] + (-16.0f / 45.0f) * in[6];
+    out[2] = (-2.0f / 9.0f) * in[1] + (-2.0f / 9.0f) * in[2] + (2.0f / 45.0f) * in[3] + (2.0f / 45.0f) * in[4] + (8.0f / 45.0f) * in[5] + (8.0f / 45.0f) * in[6] + in[7];
+}
 
 /* The product for the layer's kernel size: a predictable branch, both sides inlined. */
 static FERN_TARGET inline __attribute__((always_inline)) void apply_G(int kernel, const v16 *in, v16 *out) {
@@ -72,6 +104,14 @@ static FERN_TARGET inline __attribute__((always_inline)) void apply_G(int kernel
 
 static FERN_TARGET inline __attribute__((always_inline)) void apply_AT(int kernel, const v16 *in, v16 *out) {
     if (kernel == 5) apply_AT4(in, out); else apply_AT6(in, out);
+}
+
+static FERN_TARGET inline __attribute__((always_inline)) void apply_A(int kernel, const v16 *in, v16 *out) {
+    if (kernel == 5) apply_A4(in, out); else apply_A6(in, out);
+}
+
+static FERN_TARGET inline __attribute__((always_inline)) void apply_GT(int kernel, const v16 *in, v16 *out) {
+    if (kernel == 5) apply_GT5(in, out); else apply_GT3(in, out);
 }
 
 long fern_winograd_plane(int rows, int channels) { return (long)rows * channels + 16; }
@@ -215,4 +255,97 @@ FERN_TARGET void fern_winograd_transform_output(const float *m, int cout, fern_w
                                                 const float *bias, int relu, float *y) {
     if (b.kernel == 5) transform_output(5, m, cout, b, bias, relu, y);
     else transform_output(3, m, cout, b, bias, relu, y);
+}
+
+/* The filter gradient is the exact gradient of the forward transforms:
+ * dg = GT [ sum over tiles of (BT d B) * (A dY AT) ] G, with dY a tile's
+ * output gradient (m x m) and d its input tile (8 x 8). */
+
+FERN_TARGET void fern_winograd_transform_gradient(const float *dy, int cout, fern_winograd_block b, float *w) {
+    const long plane = fern_winograd_plane(b.rows, cout);
+    const int perImage = b.tilesY * b.tilesX;
+    const int outputs = fern_winograd_outputs(b.kernel);
+    for (int q = 0; q < b.rows; q++) {
+        if (q >= b.count) {
+            for (int e = 0; e < 64; e++)
+                for (int c = 0; c < cout; c += 16) store16(w + e * plane + (long)q * cout + c, splat16(0));
+            continue;
+        }
+        const long tile = b.first + q;
+        const long image = tile / perImage;
+        const int ty = (int)(tile % perImage) / b.tilesX, tx = (int)(tile % perImage) % b.tilesX;
+        const int top = ty * outputs, left = tx * outputs;
+        for (int c = 0; c < cout; c += 16) {
+            v16 d[6][6], t[8][6], column[6], out[8];
+            for (int i = 0; i < outputs; i++) {
+                const int yy = top + i;
+                for (int j = 0; j < outputs; j++) {
+                    const int xx = left + j;
+                    d[i][j] = (yy < b.height && xx < b.width)
+                        ? load16(dy + ((image * b.height + yy) * b.width + xx) * cout + c) : splat16(0);
+                }
+            }
+            /* t = A dY (down the columns), then w = t AT (along the rows). */
+            for (int j = 0; j < outputs; j++) {
+                for (int i = 0; i < outputs; i++) column[i] = d[i][j];
+                apply_A(b.kernel, column, out);
+                for (int i = 0; i < 8; i++) t[i][j] = out[i];
+            }
+            for (int i = 0; i < 8; i++) {
+                apply_A(b.kernel, t[i], out);
+                for (int j = 0; j < 8; j++) store16(w + (i * 8 + j) * plane + (long)q * cout + c, out[j]);
+            }
+        }
+    }
+}
+
+/* 4 input channels x (16 * NV) output channels of one tile position's sum, over all rows. */
+#define GRADIENT_KERNEL(NV)                                                                    \
+    do {                                                                                       \
+        v16 acc[4][NV];                                                                        \
+        for (int i = 0; i < 4; i++)                                                            \
+            for (int s = 0; s < NV; s++) acc[i][s] = load16(de + (long)(ci + i) * cout + co + 16 * s); \
+        for (int q = 0; q < rows; q++) {                                                       \
+            v16 g[NV];                                                                         \
+            for (int s = 0; s < NV; s++) g[s] = load16(we + (long)q * cout + co + 16 * s);      \
+            for (int i = 0; i < 4; i++) {                                                      \
+                const v16 a = splat16(ve[(long)q * cin + ci + i]);                             \
+                for (int s = 0; s < NV; s++) acc[i][s] += a * g[s];                            \
+            }                                                                                  \
+        }                                                                                      \
+        for (int i = 0; i < 4; i++)                                                            \
+            for (int s = 0; s < NV; s++) store16(de + (long)(ci + i) * cout + co + 16 * s, acc[i][s]); \
+    } while (0)
+
+FERN_TARGET void fern_winograd_accumulate_products(const float *v, const float *w, int rows, int cin, int cout, float *du) {
+    for (int e = 0; e < 64; e++) {
+        const float *ve = v + e * fern_winograd_plane(rows, cin);
+        const float *we = w + e * fern_winograd_plane(rows, cout);
+        float *de = du + (long)e * cin * cout;
+        for (int ci = 0; ci < cin; ci += 4) {
+            int co = 0;
+            for (; co + 64 <= cout; co += 64) GRADIENT_KERNEL(4);
+            for (; co < cout; co += 16) GRADIENT_KERNEL(1);
+        }
+    }
+}
+
+FERN_TARGET void fern_winograd_filter_gradient(const float *du, int kernel, int cin, int cout,
+                                               int ciFirst, int ciCount, float *dfilter) {
+    for (int ci = ciFirst; ci < ciFirst + ciCount; ci++) {
+        for (int co = 0; co < cout; co += 16) {
+            v16 d[8][8], t[5][8], column[8], out[8];
+            for (int e = 0; e < 64; e++) d[e / 8][e % 8] = load16(du + ((long)e * cin + ci) * cout + co);
+            /* t = GT d (down the columns), then dg = t G (along the rows). */
+            for (int j = 0; j < 8; j++) {
+                for (int i = 0; i < 8; i++) column[i] = d[i][j];
+                apply_GT(kernel, column, out);
+                for (int a = 0; a < kernel; a++) t[a][j] = out[a];
+            }
+            for (int a = 0; a < kernel; a++) {
+                apply_GT(kernel, t[a], out);
+                for (int b = 0; b < kernel; b++) store16(dfilter + ((long)(a * kernel + b) * cin + ci) * cout + co, out[b]);
+            }
+        }
+    }
 }

@@ -147,27 +147,44 @@ private struct Convolution {
             let (dx, dw) = builtInBackward(x, w, dy, wantInput: wantInput, wantFilter: wantFilter)
             return (dx, dw, wantBias ? try? Tensor.biasGradient(dy) : nil)
         }
+        if let winograd {
+            return winogradBackward(winograd, x, w, dy, wantInput: wantInput, wantFilter: wantFilter, wantBias: wantBias)
+        }
         // oneDNN 2.6's JIT input gradient for 1-3 input channels (a first layer: only saliency asks)
         // is slow: 17.1 ms vs 4.6 ms for a GEMM-based one on SEED_CNN's 48x48x1 -> 64 layer at
         // batch 64; im2col here took saliency b32 from 412-419 to 452-456 img/s.
-        let inputByLibrary = wantInput && geometry.channels >= 4 && winograd == nil
+        let inputByLibrary = wantInput && geometry.channels >= 4
         var (dx, dw, dbias) = libraryBackward(library, x, w, dy, wantInput: inputByLibrary, wantFilter: wantFilter || wantBias,
                                               wantBias: wantBias)
-        if wantInput, let winograd {
-            var out = uninitializedScalars(x.count)
-            dy.scalars.withUnsafeBufferPointer { pdy in
+        if wantInput && !inputByLibrary { dx = builtInBackward(x, w, dy, wantInput: true, wantFilter: false).0 }
+        if !wantFilter { dw = nil }
+        return (dx, dw, dbias)
+    }
+
+    private func winogradBackward(_ winograd: WinogradConvolution, _ x: Tensor, _ w: Tensor, _ dy: Tensor,
+                                  wantInput: Bool, wantFilter: Bool, wantBias: Bool) -> (Tensor?, Tensor?, Tensor?) {
+        var dx: Tensor?, dw: Tensor?
+        dy.scalars.withUnsafeBufferPointer { pdy in
+            if wantInput {
+                var out = uninitializedScalars(x.count)
                 w.scalars.withUnsafeBufferPointer { pw in
                     out.withUnsafeMutableBufferPointer { po in
                         winograd.backwardData(pdy.baseAddress!, filter: pw.baseAddress!, into: po.baseAddress!)
                     }
                 }
+                dx = Tensor(unchecked: x.shape, out)
             }
-            dx = Tensor(unchecked: x.shape, out)
-        } else if wantInput && !inputByLibrary {
-            dx = builtInBackward(x, w, dy, wantInput: true, wantFilter: false).0
+            if wantFilter {
+                var out = uninitializedScalars(w.count)
+                x.scalars.withUnsafeBufferPointer { px in
+                    out.withUnsafeMutableBufferPointer { po in
+                        winograd.backwardFilter(px.baseAddress!, pdy.baseAddress!, into: po.baseAddress!)
+                    }
+                }
+                dw = Tensor(unchecked: w.shape, out)
+            }
         }
-        if !wantFilter { dw = nil }
-        return (dx, dw, dbias)
+        return (dx, dw, wantBias ? try? Tensor.biasGradient(dy) : nil)
     }
 
     private func builtInBackward(_ x: Tensor, _ w: Tensor, _ dy: Tensor, wantInput: Bool, wantFilter: Bool) -> (Tensor?, Tensor?) {

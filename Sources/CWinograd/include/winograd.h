@@ -47,4 +47,14 @@ void fern_winograd_multiply(const float *v, const float *u, int rows, int cin, i
 void fern_winograd_transform_output(const float *m, int cout, fern_winograd_block block,
                                     const float *bias, int relu, float *y);
 
+/* The filter gradient, in three steps per block of tiles and one at the end:
+ * W = the output gradient's tiles transformed (dy [n][height][width][cout] ->
+ * 64 planes of rows x cout; rows past count are zero); dU [64][cin][cout] +=
+ * V x W summed over the block's rows (V from fern_winograd_transform_input);
+ * at the end dfilter [kernel][kernel][cin][cout] = dU transformed back, for
+ * input channels ciFirst ..< ciFirst + ciCount. cin a multiple of 4. */
+void fern_winograd_transform_gradient(const float *dy, int cout, fern_winograd_block block, float *w);
+void fern_winograd_accumulate_products(const float *v, const float *w, int rows, int cin, int cout, float *du);
+void fern_winograd_filter_gradient(const float *du, int kernel, int cin, int cout, int ciFirst, int ciCount, float *dfilter);
+
 #endif
