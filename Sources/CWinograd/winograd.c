@@ -144,18 +144,30 @@ FERN_TARGET void fern_winograd_transform_filter(const float *filter, int kernel,
     }
 }
 
+/* Row q of a block's 64 planes set to zero (rows past the block's count). */
+static FERN_TARGET inline void zero_row(float *planes, long plane, int q, int channels) {
+    for (int e = 0; e < 64; e++)
+        for (int c = 0; c < channels; c += 16) store16(planes + e * plane + (long)q * channels + c, splat16(0));
+}
+
+/* The image and the tile row and column of a block's row q. */
+static inline void locate_tile(fern_winograd_block b, int q, long *image, int *ty, int *tx) {
+    const long tile = b.first + q, perImage = (long)b.tilesY * b.tilesX;
+    *image = tile / perImage;
+    *ty = (int)(tile % perImage) / b.tilesX;
+    *tx = (int)(tile % perImage) % b.tilesX;
+}
+
 FERN_TARGET void fern_winograd_transform_input(const float *x, int cin, fern_winograd_block b, float *v) {
     const long plane = fern_winograd_plane(b.rows, cin);
-    const int perImage = b.tilesY * b.tilesX;
     for (int q = 0; q < b.rows; q++) {
         if (q >= b.count) {
-            for (int e = 0; e < 64; e++)
-                for (int c = 0; c < cin; c += 16) store16(v + e * plane + (long)q * cin + c, splat16(0));
+            zero_row(v, plane, q, cin);
             continue;
         }
-        const long tile = b.first + q;
-        const long image = tile / perImage;
-        const int ty = (int)(tile % perImage) / b.tilesX, tx = (int)(tile % perImage) % b.tilesX;
+        long image;
+        int ty, tx;
+        locate_tile(b, q, &image, &ty, &tx);
         const int top = ty * fern_winograd_outputs(b.kernel) - b.kernel / 2;
         const int left = tx * fern_winograd_outputs(b.kernel) - b.kernel / 2;
         for (int c = 0; c < cin; c += 16) {
@@ -182,24 +194,29 @@ FERN_TARGET void fern_winograd_transform_input(const float *x, int cin, fern_win
     }
 }
 
-/* 6 rows x (16 * NV) columns of one product, accumulated over cin in registers. */
-#define MICRO_KERNEL(NV)                                                                       \
-    do {                                                                                       \
-        v16 acc[6][NV];                                                                        \
-        for (int i = 0; i < 6; i++)                                                            \
-            for (int s = 0; s < NV; s++) acc[i][s] = splat16(0);                               \
-        for (int k = 0; k < cin; k++) {                                                        \
-            v16 w[NV];                                                                         \
-            for (int s = 0; s < NV; s++) w[s] = load16(ue + (long)k * cout + col + 16 * s);    \
-            for (int i = 0; i < 6; i++) {                                                      \
-                const v16 a = splat16(ve[(long)(row + i) * cin + k]);                          \
-                for (int s = 0; s < NV; s++) acc[i][s] += a * w[s];                            \
-            }                                                                                  \
-        }                                                                                      \
-        for (int i = 0; i < 6; i++)                                                            \
-            for (int s = 0; s < NV; s++) store16(me + (long)(row + i) * cout + col + 16 * s, acc[i][s]); \
-    } while (0)
+/* One register tile of a matrix product: ROWS rows x 16 * NV columns of
+ * C = (C +) sum over k < depth of A(r, k) B(k, c), with A(r, k) = a[r * aRow + k * aStep]
+ * and B(k, c) = b[k * bStep + c]. Called with constant ROWS, NV and accumulate, so
+ * the accumulators stay in registers. */
+static FERN_TARGET inline __attribute__((always_inline)) void
+tile_product(const int ROWS, const int NV, const int accumulate, const float *a, long aRow, long aStep,
+             int depth, const float *b, long bStep, float *c, long cRow) {
+    v16 acc[6][4];
+    for (int i = 0; i < ROWS; i++)
+        for (int s = 0; s < NV; s++) acc[i][s] = accumulate ? load16(c + i * cRow + 16 * s) : splat16(0);
+    for (int k = 0; k < depth; k++) {
+        v16 w[4];
+        for (int s = 0; s < NV; s++) w[s] = load16(b + k * bStep + 16 * s);
+        for (int i = 0; i < ROWS; i++) {
+            const v16 x = splat16(a[i * aRow + k * aStep]);
+            for (int s = 0; s < NV; s++) acc[i][s] += x * w[s];
+        }
+    }
+    for (int i = 0; i < ROWS; i++)
+        for (int s = 0; s < NV; s++) store16(c + i * cRow + 16 * s, acc[i][s]);
+}
 
+/* M_e (rows x cout) = V_e (rows x cin) U_e (cin x cout): 6 tiles x 64 (or 16) output channels at a time. */
 FERN_TARGET void fern_winograd_multiply(const float *v, const float *u, int rows, int cin, int cout, float *m) {
     for (int e = 0; e < 64; e++) {
         const float *ve = v + e * fern_winograd_plane(rows, cin);
@@ -207,9 +224,11 @@ FERN_TARGET void fern_winograd_multiply(const float *v, const float *u, int rows
         float *me = m + e * fern_winograd_plane(rows, cout);
         int col = 0;
         for (; col + 64 <= cout; col += 64)
-            for (int row = 0; row < rows; row += 6) MICRO_KERNEL(4);
+            for (int row = 0; row < rows; row += 6)
+                tile_product(6, 4, 0, ve + (long)row * cin, cin, 1, cin, ue + col, cout, me + (long)row * cout + col, cout);
         for (; col < cout; col += 16)
-            for (int row = 0; row < rows; row += 6) MICRO_KERNEL(1);
+            for (int row = 0; row < rows; row += 6)
+                tile_product(6, 1, 0, ve + (long)row * cin, cin, 1, cin, ue + col, cout, me + (long)row * cout + col, cout);
     }
 }
 
@@ -217,12 +236,11 @@ FERN_TARGET void fern_winograd_multiply(const float *v, const float *u, int rows
 static FERN_TARGET inline __attribute__((always_inline)) void
 transform_output(const int kernel, const float *m, int cout, fern_winograd_block b, const float *bias, int relu, float *y) {
     const long plane = fern_winograd_plane(b.rows, cout);
-    const int perImage = b.tilesY * b.tilesX;
     const int outputs = fern_winograd_outputs(kernel);
     for (int q = 0; q < b.count; q++) {
-        const long tile = b.first + q;
-        const long image = tile / perImage;
-        const int ty = (int)(tile % perImage) / b.tilesX, tx = (int)(tile % perImage) % b.tilesX;
+        long image;
+        int ty, tx;
+        locate_tile(b, q, &image, &ty, &tx);
         const int top = ty * outputs, left = tx * outputs;
         for (int c = 0; c < cout; c += 16) {
             v16 s[8][6], column[8], row[8], out[6];
@@ -263,17 +281,15 @@ FERN_TARGET void fern_winograd_transform_output(const float *m, int cout, fern_w
 
 FERN_TARGET void fern_winograd_transform_gradient(const float *dy, int cout, fern_winograd_block b, float *w) {
     const long plane = fern_winograd_plane(b.rows, cout);
-    const int perImage = b.tilesY * b.tilesX;
     const int outputs = fern_winograd_outputs(b.kernel);
     for (int q = 0; q < b.rows; q++) {
         if (q >= b.count) {
-            for (int e = 0; e < 64; e++)
-                for (int c = 0; c < cout; c += 16) store16(w + e * plane + (long)q * cout + c, splat16(0));
+            zero_row(w, plane, q, cout);
             continue;
         }
-        const long tile = b.first + q;
-        const long image = tile / perImage;
-        const int ty = (int)(tile % perImage) / b.tilesX, tx = (int)(tile % perImage) % b.tilesX;
+        long image;
+        int ty, tx;
+        locate_tile(b, q, &image, &ty, &tx);
         const int top = ty * outputs, left = tx * outputs;
         for (int c = 0; c < cout; c += 16) {
             v16 d[6][6], t[8][6], column[6], out[8];
@@ -299,24 +315,7 @@ FERN_TARGET void fern_winograd_transform_gradient(const float *dy, int cout, fer
     }
 }
 
-/* 4 input channels x (16 * NV) output channels of one tile position's sum, over all rows. */
-#define GRADIENT_KERNEL(NV)                                                                    \
-    do {                                                                                       \
-        v16 acc[4][NV];                                                                        \
-        for (int i = 0; i < 4; i++)                                                            \
-            for (int s = 0; s < NV; s++) acc[i][s] = load16(de + (long)(ci + i) * cout + co + 16 * s); \
-        for (int q = 0; q < rows; q++) {                                                       \
-            v16 g[NV];                                                                         \
-            for (int s = 0; s < NV; s++) g[s] = load16(we + (long)q * cout + co + 16 * s);      \
-            for (int i = 0; i < 4; i++) {                                                      \
-                const v16 a = splat16(ve[(long)q * cin + ci + i]);                             \
-                for (int s = 0; s < NV; s++) acc[i][s] += a * g[s];                            \
-            }                                                                                  \
-        }                                                                                      \
-        for (int i = 0; i < 4; i++)                                                            \
-            for (int s = 0; s < NV; s++) store16(de + (long)(ci + i) * cout + co + 16 * s, acc[i][s]); \
-    } while (0)
-
+/* dU_e (cin x cout) += V_eT (cin x rows) W_e (rows x cout): 4 input x 64 (or 16) output channels at a time. */
 FERN_TARGET void fern_winograd_accumulate_products(const float *v, const float *w, int rows, int cin, int cout, float *du) {
     for (int e = 0; e < 64; e++) {
         const float *ve = v + e * fern_winograd_plane(rows, cin);
@@ -324,8 +323,10 @@ FERN_TARGET void fern_winograd_accumulate_products(const float *v, const float *
         float *de = du + (long)e * cin * cout;
         for (int ci = 0; ci < cin; ci += 4) {
             int co = 0;
-            for (; co + 64 <= cout; co += 64) GRADIENT_KERNEL(4);
-            for (; co < cout; co += 16) GRADIENT_KERNEL(1);
+            for (; co + 64 <= cout; co += 64)
+                tile_product(4, 4, 1, ve + ci, 1, cin, rows, we + co, cout, de + (long)ci * cout + co, cout);
+            for (; co < cout; co += 16)
+                tile_product(4, 1, 1, ve + ci, 1, cin, rows, we + co, cout, de + (long)ci * cout + co, cout);
         }
     }
 }
