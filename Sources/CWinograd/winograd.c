@@ -321,12 +321,17 @@ FERN_TARGET void fern_winograd_accumulate_products(const float *v, const float *
         const float *ve = v + e * fern_winograd_plane(rows, cin);
         const float *we = w + e * fern_winograd_plane(rows, cout);
         float *de = du + (long)e * cin * cout;
-        for (int ci = 0; ci < cin; ci += 4) {
+        /* 48 rows at a time: their V and W panels stay in L1 while every input channel passes. */
+        for (int first = 0; first < rows; first += 48) {
+            const int depth = rows - first < 48 ? rows - first : 48;
+            const float *vq = ve + (long)first * cin, *wq = we + (long)first * cout;
             int co = 0;
             for (; co + 64 <= cout; co += 64)
-                tile_product(4, 4, 1, ve + ci, 1, cin, rows, we + co, cout, de + (long)ci * cout + co, cout);
+                for (int ci = 0; ci < cin; ci += 4)
+                    tile_product(4, 4, 1, vq + ci, 1, cin, depth, wq + co, cout, de + (long)ci * cout + co, cout);
             for (; co < cout; co += 16)
-                tile_product(4, 1, 1, ve + ci, 1, cin, rows, we + co, cout, de + (long)ci * cout + co, cout);
+                for (int ci = 0; ci < cin; ci += 4)
+                    tile_product(4, 1, 1, vq + ci, 1, cin, depth, wq + co, cout, de + (long)ci * cout + co, cout);
         }
     }
 }
