@@ -85,7 +85,7 @@ extension Tensor {
         let y: [Float], mean: [Float], variance: [Float]
         if training {
             // oneDNN writes the batch's moments...
-            let out = DNNL.outputs([x.count, channels, channels], reading: [x.scalars, gamma.scalars, beta.scalars]) { i, o in
+            let out = PinnedScalars.outputs([x.count, channels, channels], reading: [x.scalars, gamma.scalars, beta.scalars]) { i, o in
                 library.forward(i[0], gamma: i[1], beta: i[2], mean: o[1], variance: o[2], o[0])
             }
             (y, mean, variance) = (out[0], out[1], out[2])
@@ -96,13 +96,13 @@ extension Tensor {
         } else {
             // ...or reads the running ones.
             (mean, variance) = (statistics.mean.scalars, statistics.variance.scalars)
-            y = DNNL.outputs([x.count], reading: [x.scalars, gamma.scalars, beta.scalars, mean, variance]) { i, o in
+            y = PinnedScalars.outputs([x.count], reading: [x.scalars, gamma.scalars, beta.scalars, mean, variance]) { i, o in
                 library.forward(i[0], gamma: i[1], beta: i[2], mean: UnsafeMutablePointer(mutating: i[3]),
                                 variance: UnsafeMutablePointer(mutating: i[4]), o[0])
             }[0]
         }
         return Tensor(unchecked: x.shape, y).recorded("batchNorm", inputs: [x, gamma, beta]) { g, _ in
-            let d = DNNL.outputs([x.count, channels, channels],
+            let d = PinnedScalars.outputs([x.count, channels, channels],
                                  reading: [g.scalars, x.scalars, gamma.scalars, beta.scalars, mean, variance]) { i, o in
                 library.backward(i[0], i[1], gamma: i[2], beta: i[3], mean: i[4], variance: i[5], dx: o[0], dGamma: o[1], dBeta: o[2])
             }

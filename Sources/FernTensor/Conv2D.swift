@@ -31,31 +31,19 @@ extension Tensor {
                                      detail: "the bias must have one value per output channel (\(conv.outChannels))")
         }
         let g = conv.geometry
-        let y: Tensor
+        let kernel: ([UnsafePointer<Float>], [UnsafeMutablePointer<Float>]) -> Void
         if let winograd = conv.winograd {
-            var out = uninitializedScalars(g.batch * g.outputPixels * conv.outChannels)
-            input.scalars.withUnsafeBufferPointer { px in
-                filter.scalars.withUnsafeBufferPointer { pw in
-                    bias.scalars.withUnsafeBufferPointer { pb in
-                        out.withUnsafeMutableBufferPointer { po in
-                            winograd.forward(px.baseAddress!, filter: pw.baseAddress!, bias: pb.baseAddress!, relu: true,
-                                             into: po.baseAddress!)
-                        }
-                    }
-                }
-            }
-            y = Tensor(unchecked: [g.batch, g.outHeight, g.outWidth, conv.outChannels], out)
+            kernel = { i, o in winograd.forward(i[0], filter: i[1], bias: i[2], relu: true, into: o[0]) }
+        } else if conv.library != nil, let fused = DNNLConvolution.make(g, outChannels: conv.outChannels, biasRelu: true) {
+            kernel = { i, o in fused.forward(i[0], i[1], bias: i[2], o[0]) }
         } else {
-            guard conv.library != nil, let fused = DNNLConvolution.make(g, outChannels: conv.outChannels, biasRelu: true) else {
-                return try biasRelu(conv2d(input, filter, stride: stride, padding: padding), bias: bias)
-            }
-            let out = DNNL.outputs([g.batch * g.outputPixels * conv.outChannels],
-                                   reading: [input.scalars, filter.scalars, bias.scalars]) { i, o in fused.forward(i[0], i[1], bias: i[2], o[0]) }
-            y = Tensor(unchecked: [g.batch, g.outHeight, g.outWidth, conv.outChannels], out[0])
+            return try biasRelu(conv2d(input, filter, stride: stride, padding: padding), bias: bias)
         }
+        let out = PinnedScalars.outputs([g.batch * g.outputPixels * conv.outChannels],
+                                        reading: [input.scalars, filter.scalars, bias.scalars], kernel)
+        let y = Tensor(unchecked: [g.batch, g.outHeight, g.outWidth, conv.outChannels], out[0])
         return y.recorded("conv2dBiasRelu", inputs: [input, filter, bias]) { dy, needs in
             let masked = reluGradient(dy, output: y)
-            // oneDNN sums the bias gradient while it computes the filter's.
             let (dx, dw, dbias) = conv.backward(input, filter, masked, wantInput: needs[0], wantFilter: needs[1], wantBias: needs[2])
             return [dx, dw, dbias]
         }
@@ -66,7 +54,7 @@ private struct Convolution {
     let geometry: WindowGeometry
     let outChannels: Int
     let library: DNNLConvolution?
-    /// Forward pass and input gradient of 5x5 "same" layers; needs `library` for the filter gradient.
+    /// All three passes of 5x5 and 3x3 "same" layers, where it applies.
     let winograd: WinogradConvolution?
 
     /// Checks the shapes and picks the kernels.
@@ -84,7 +72,7 @@ private struct Convolution {
         geometry = g
         outChannels = filter.shape[3]
         library = Kernels.current == .oneDNN ? DNNLConvolution.make(g, outChannels: outChannels) : nil
-        winograd = library == nil ? nil : WinogradConvolution.make(g, outChannels: outChannels)
+        winograd = Kernels.current == .oneDNN ? WinogradConvolution.make(g, outChannels: outChannels) : nil
     }
 
     var patchSize: Int { geometry.kernelHeight * geometry.kernelWidth * geometry.channels }
@@ -99,18 +87,13 @@ private struct Convolution {
         // Every element is written by Winograd's output transform, by oneDNN, or by a GEMM with
         // beta 0 (and every column by im2col).
         if let winograd {
-            var out = uninitializedScalars(g.batch * pixels * outChannels)
-            x.scalars.withUnsafeBufferPointer { px in
-                w.scalars.withUnsafeBufferPointer { pw in
-                    out.withUnsafeMutableBufferPointer { po in
-                        winograd.forward(px.baseAddress!, filter: pw.baseAddress!, bias: nil, relu: false, into: po.baseAddress!)
-                    }
-                }
+            let out = PinnedScalars.outputs([g.batch * pixels * outChannels], reading: [x.scalars, w.scalars]) { i, o in
+                winograd.forward(i[0], filter: i[1], bias: nil, relu: false, into: o[0])
             }
-            return Tensor(unchecked: [g.batch, g.outHeight, g.outWidth, outChannels], out)
+            return Tensor(unchecked: [g.batch, g.outHeight, g.outWidth, outChannels], out[0])
         }
         if let library {
-            let out = DNNL.outputs([g.batch * pixels * outChannels], reading: [x.scalars, w.scalars]) { i, o in
+            let out = PinnedScalars.outputs([g.batch * pixels * outChannels], reading: [x.scalars, w.scalars]) { i, o in
                 library.forward(i[0], i[1], o[0])
             }
             return Tensor(unchecked: [g.batch, g.outHeight, g.outWidth, outChannels], out[0])
@@ -143,12 +126,12 @@ private struct Convolution {
     /// Gradients for the input, the filter and a bias added to the output (dy summed per channel).
     func backward(_ x: Tensor, _ w: Tensor, _ dy: Tensor, wantInput: Bool, wantFilter: Bool,
                   wantBias: Bool) -> (Tensor?, Tensor?, Tensor?) {
+        if let winograd {
+            return winogradBackward(winograd, x, w, dy, wantInput: wantInput, wantFilter: wantFilter, wantBias: wantBias)
+        }
         guard let library else {
             let (dx, dw) = builtInBackward(x, w, dy, wantInput: wantInput, wantFilter: wantFilter)
             return (dx, dw, wantBias ? try? Tensor.biasGradient(dy) : nil)
-        }
-        if let winograd {
-            return winogradBackward(winograd, x, w, dy, wantInput: wantInput, wantFilter: wantFilter, wantBias: wantBias)
         }
         // oneDNN 2.6's JIT input gradient for 1-3 input channels (a first layer: only saliency asks)
         // is slow: 17.1 ms vs 4.6 ms for a GEMM-based one on SEED_CNN's 48x48x1 -> 64 layer at
@@ -164,25 +147,17 @@ private struct Convolution {
     private func winogradBackward(_ winograd: WinogradConvolution, _ x: Tensor, _ w: Tensor, _ dy: Tensor,
                                   wantInput: Bool, wantFilter: Bool, wantBias: Bool) -> (Tensor?, Tensor?, Tensor?) {
         var dx: Tensor?, dw: Tensor?
-        dy.scalars.withUnsafeBufferPointer { pdy in
-            if wantInput {
-                var out = uninitializedScalars(x.count)
-                w.scalars.withUnsafeBufferPointer { pw in
-                    out.withUnsafeMutableBufferPointer { po in
-                        winograd.backwardData(pdy.baseAddress!, filter: pw.baseAddress!, into: po.baseAddress!)
-                    }
-                }
-                dx = Tensor(unchecked: x.shape, out)
+        if wantInput {
+            let out = PinnedScalars.outputs([x.count], reading: [dy.scalars, w.scalars]) { i, o in
+                winograd.backwardData(i[0], filter: i[1], into: o[0])
             }
-            if wantFilter {
-                var out = uninitializedScalars(w.count)
-                x.scalars.withUnsafeBufferPointer { px in
-                    out.withUnsafeMutableBufferPointer { po in
-                        winograd.backwardFilter(px.baseAddress!, pdy.baseAddress!, into: po.baseAddress!)
-                    }
-                }
-                dw = Tensor(unchecked: w.shape, out)
+            dx = Tensor(unchecked: x.shape, out[0])
+        }
+        if wantFilter {
+            let out = PinnedScalars.outputs([w.count], reading: [x.scalars, dy.scalars]) { i, o in
+                winograd.backwardFilter(i[0], i[1], into: o[0])
             }
+            dw = Tensor(unchecked: w.shape, out[0])
         }
         return (dx, dw, wantBias ? try? Tensor.biasGradient(dy) : nil)
     }
@@ -229,11 +204,11 @@ private struct Convolution {
                                  wantInput: Bool, wantFilter: Bool, wantBias: Bool) -> (Tensor?, Tensor?, Tensor?) {
         var dx: Tensor?, dw: Tensor?, dbias: Tensor?
         if wantInput {
-            let out = DNNL.outputs([x.count], reading: [dy.scalars, w.scalars]) { i, o in library.backwardData(i[0], i[1], o[0]) }
+            let out = PinnedScalars.outputs([x.count], reading: [dy.scalars, w.scalars]) { i, o in library.backwardData(i[0], i[1], o[0]) }
             dx = Tensor(unchecked: x.shape, out[0])
         }
         if wantFilter {
-            let out = DNNL.outputs([w.count] + (wantBias ? [outChannels] : []), reading: [x.scalars, dy.scalars]) { i, o in
+            let out = PinnedScalars.outputs([w.count] + (wantBias ? [outChannels] : []), reading: [x.scalars, dy.scalars]) { i, o in
                 library.backwardWeights(i[0], i[1], o[0], dBias: wantBias ? o[1] : nil)
             }
             dw = Tensor(unchecked: w.shape, out[0])

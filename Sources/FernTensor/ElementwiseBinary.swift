@@ -1,6 +1,6 @@
 /// The four arithmetic operators as types, so `broadcastMap` can be
 /// specialized for each and run on `Lanes` vectors. (Through a closure each
-/// element was a call: a bias add and a ReLU took 10% of SEED_DNN inference.)
+/// element was a call: the bias adds took 10% of SEED_DNN inference.)
 protocol ElementwiseBinary {
     static func apply(_ a: Float, _ b: Float) -> Float
     static func apply(_ a: Lanes.Vector, _ b: Lanes.Vector) -> Lanes.Vector

@@ -2,7 +2,8 @@ import Foundation
 
 /// Whose code runs the ops that have two implementations (convolution, max pooling).
 enum Kernels: CaseIterable, Sendable {
-    /// oneDNN's (`DNNL*.swift`); Fern's own where oneDNN cannot make a kernel.
+    /// The fast ones: Winograd (`WinogradConvolution`) where it applies, else
+    /// oneDNN's (`DNNL*.swift`), else Fern's own.
     case oneDNN
     /// Fern's own loops (im2col + OpenBLAS GEMM for convolution).
     case builtIn
