@@ -5,7 +5,7 @@ infinity), checked on random integer signals: AT [(G g) * (BT d)] equals the
 correlation y[i] = sum_k g[k] d[i + k].
 
     scripts/winograd_matrices.py        prints F(4, 5)'s and F(6, 3)'s matrices
-    scripts/winograd_matrices.py --c    prints the C functions of Sources/CWinograd/winograd.c
+    scripts/winograd_matrices.py --c    prints the C functions of Sources/CWinograd/winograd_kernels.h
                                         that apply them and their transposes (zero terms left out)
 """
 from fractions import Fraction as F
@@ -87,17 +87,17 @@ def main():
     at5, g5, bt = matrices(4, 5)
     at3, g3, _ = matrices(6, 3)
     if "--c" in sys.argv:
-        print(c_function("apply_BT", bt, "v16"))
-        print(c_function("apply_AT4", at5, "v16"))
-        print(c_function("apply_G5", g5, "v16"))
-        print(c_function("apply_AT6", at3, "v16"))
-        print(c_function("apply_G3", g3, "v16"))
+        print(c_function("apply_BT", bt, "vf"))
+        print(c_function("apply_AT4", at5, "vf"))
+        print(c_function("apply_G5", g5, "vf"))
+        print(c_function("apply_AT6", at3, "vf"))
+        print(c_function("apply_G3", g3, "vf"))
         # The filter gradient runs the transforms backwards: A = ATᵀ on output-gradient tiles, GT on the sums.
         transpose = lambda matrix: [list(column) for column in zip(*matrix)]
-        print(c_function("apply_A4", transpose(at5), "v16"))
-        print(c_function("apply_A6", transpose(at3), "v16"))
-        print(c_function("apply_GT5", transpose(g5), "v16"))
-        print(c_function("apply_GT3", transpose(g3), "v16"))
+        print(c_function("apply_A4", transpose(at5), "vf"))
+        print(c_function("apply_A6", transpose(at3), "vf"))
+        print(c_function("apply_GT5", transpose(g5), "vf"))
+        print(c_function("apply_GT3", transpose(g3), "vf"))
         return
     print("checked: AT [(G g) * (BT d)] equals the correlation of d with g for F(4, 5) and F(6, 3)")
     for title, matrix in [("BT (both)", bt), ("AT F(4, 5)", at5), ("G F(4, 5)", g5), ("AT F(6, 3)", at3), ("G F(6, 3)", g3)]:

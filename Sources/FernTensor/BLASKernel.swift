@@ -5,7 +5,7 @@ import Foundation
 /// has. OpenBLAS picks its kernels when it loads, unless OPENBLAS_CORETYPE
 /// names one; naming an AVX2 kernel (Haswell, Zen) on an AVX-512 CPU halves
 /// GEMM speed on a CPU with full-width AVX-512 units (measured on a Zen 5:
-/// sgemm 2048 at 256 vs 468 GFLOP/s, SEED_CNN training 110 vs 149 images/s).
+/// sgemm 2048 at 256 vs 468 GFLOP/s).
 public enum BLASKernel {
     /// OpenBLAS's name for the kernels in use, e.g. "Haswell" or "SkylakeX".
     public static var coreName: String {
@@ -17,11 +17,12 @@ public enum BLASKernel {
     static let avx2Cores: Set<String> = ["haswell", "zen", "sandybridge", "nehalem", "core2", "prescott", "barcelona",
                                          "bulldozer", "piledriver", "steamroller", "excavator"]
 
-    /// A warning when the kernels in use lack AVX-512 although the CPU has it
+    /// A warning when the kernels in use lack AVX-512 although the CPU has it (and FERN_ISA does not cap it)
     /// (`cpuFlags` is the "flags" line of /proc/cpuinfo), nil otherwise.
     public static func slowKernelWarning(coreName: String = coreName, cpuFlags: String? = cpuFlagsLine(),
-                                         forced: String? = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"]) -> String? {
-        guard let cpuFlags, cpuFlags.split(separator: " ").contains("avx512f"),
+                                         forced: String? = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"],
+                                         isa: InstructionSet = KernelPath.isa) -> String? {
+        guard isa == .avx512, let cpuFlags, cpuFlags.split(separator: " ").contains("avx512f"),
               avx2Cores.contains(coreName.lowercased()) else { return nil }
         let cause = forced.map { "OPENBLAS_CORETYPE=\($0) selects" } ?? "OpenBLAS selected"
         return "warning: \(cause) its \(coreName) (AVX2) kernels on a CPU with AVX-512; matrix products may run at up to half speed. "
@@ -29,14 +30,20 @@ public enum BLASKernel {
     }
 
     /// The OPENBLAS_CORETYPE to run with instead of the one the environment
-    /// sets, or nil to keep it: SkylakeX when an AVX2 kernel is forced on a CPU
-    /// with AVX-512 (F, BW, DQ, VL), unless FERN_KEEP_OPENBLAS_CORETYPE is set.
-    /// OpenBLAS reads the variable when it loads, so `fern` starts itself again
-    /// with the better value (see Fern.main).
+    /// sets, or nil to keep it, unless FERN_KEEP_OPENBLAS_CORETYPE is set:
+    /// with FERN_ISA=avx2 or sse41 and no OPENBLAS_CORETYPE, that tier's
+    /// kernels (Haswell, Penryn), so that every kernel runs as on such a CPU;
+    /// without FERN_ISA, SkylakeX when an AVX2 kernel is forced on a CPU with
+    /// AVX-512 (F, BW, DQ, VL). OpenBLAS reads the variable when it loads, so
+    /// `fern` starts itself again with the chosen value (see Fern.main).
     public static func preferredCoreType(environment: [String: String] = ProcessInfo.processInfo.environment,
                                          cpuFlags: () -> String? = cpuFlagsLine) -> String? {
+        guard environment["FERN_KEEP_OPENBLAS_CORETYPE"] == nil else { return nil }
+        if let name = environment["FERN_ISA"], let isa = InstructionSet(name: name), isa < .avx512 {
+            return environment["OPENBLAS_CORETYPE"] == nil ? (isa == .avx2 ? "Haswell" : "Penryn") : nil
+        }
         guard let forced = environment["OPENBLAS_CORETYPE"], avx2Cores.contains(forced.lowercased()),
-              environment["FERN_KEEP_OPENBLAS_CORETYPE"] == nil, let flags = cpuFlags() else { return nil }
+              let flags = cpuFlags() else { return nil }
         let present = Set(flags.split(separator: " ").map(String.init))
         return ["avx512f", "avx512bw", "avx512dq", "avx512vl"].allSatisfy(present.contains) ? "SkylakeX" : nil
     }

@@ -10,6 +10,20 @@ enum DNNL {
     /// nil when oneDNN cannot run here (no CPU engine).
     static let context = Context()
 
+    /// The widest instructions oneDNN may use in this process, in the spelling of
+    /// ONEDNN_MAX_CPU_ISA (its own cap, FERN_ISA's, or the CPU's).
+    static var effectiveISA: String {
+        _ = context
+        let names: [(dnnl_cpu_isa_t, String)] = [
+            (dnnl_cpu_isa_sse41, "sse41"), (dnnl_cpu_isa_avx, "avx"), (dnnl_cpu_isa_avx2, "avx2"),
+            (dnnl_cpu_isa_avx2_vnni, "avx2_vnni"), (dnnl_cpu_isa_avx512_core, "avx512_core"),
+            (dnnl_cpu_isa_avx512_core_vnni, "avx512_core_vnni"), (dnnl_cpu_isa_avx512_core_bf16, "avx512_core_bf16"),
+            (dnnl_cpu_isa_avx512_core_amx, "avx512_core_amx"),
+        ]
+        let isa = dnnl_get_effective_cpu_isa()
+        return names.first { $0.0 == isa }?.1 ?? "0x" + String(isa.rawValue, radix: 16)
+    }
+
     /// The CPU engine and stream, shared by every convolution; one execution at a time.
     final class Context: @unchecked Sendable {
         let engine: dnnl_engine_t
@@ -17,6 +31,9 @@ enum DNNL {
         private let lock = NSLock()
 
         init?() {
+            // Before any other oneDNN call: it takes a cap only then.
+            // A build without the cap keeps the CPU's kernels; `fern bench` reports the effective one.
+            if let cap = KernelPath.oneDNNCap { _ = check(dnnl_set_max_cpu_isa(cap)) }
             var engine: dnnl_engine_t?, stream: dnnl_stream_t?
             guard check(dnnl_engine_create(&engine, dnnl_cpu, 0)), let engine,
                   check(dnnl_stream_create(&stream, engine, dnnl_stream_default_flags.rawValue)), let stream

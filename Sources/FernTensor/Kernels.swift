@@ -1,5 +1,3 @@
-import Foundation
-
 /// Whose code runs the ops that have two implementations (convolution, max pooling).
 enum Kernels: CaseIterable, Sendable {
     /// The fast ones: Winograd (`WinogradConvolution`) where it applies, else
@@ -8,8 +6,8 @@ enum Kernels: CaseIterable, Sendable {
     /// Fern's own loops (im2col + OpenBLAS GEMM for convolution).
     case builtIn
 
-    /// oneDNN unless FERN_KERNELS=builtin (for comparisons).
-    static let preferred: Kernels = ProcessInfo.processInfo.environment["FERN_KERNELS"] == "builtin" ? .builtIn : .oneDNN
+    /// oneDNN unless FERN_KERNELS=builtin (for comparisons; see KernelPath).
+    static let preferred: Kernels = KernelPath.builtInKernels ? .builtIn : .oneDNN
 
     /// Lets tests run both side by side.
     @TaskLocal static var override: Kernels?

@@ -9,7 +9,11 @@ import Foundation
 /// (the exact gradient of the tile transforms: input tiles and output-gradient
 /// tiles transformed, multiplied per tile position and summed over tiles).
 ///
-/// Measured at batch 256 on this 2-core AVX-512 machine, one thread:
+/// The kernels run on AVX-512 or on AVX2 with FMA, the widest this CPU has
+/// (or `FERN_ISA` allows; see KernelPath); without AVX2, oneDNN's direct
+/// kernels run instead.
+///
+/// Measured at batch 256 on a 2-core AVX-512 machine (Zen 5), one thread:
 /// SEED_CNN's 24x24x64 -> 128 (5x5) in 57 ms and 12x12x128 -> 256 in 50 ms,
 /// where oneDNN's direct kernel takes 103 and 95 ms on two threads; a 3x3
 /// 24x24x64 -> 128 layer in 32 ms (oneDNN direct 41 ms, its own 3x3 Winograd
@@ -20,12 +24,29 @@ struct WinogradConvolution {
     let inChannels: Int, outChannels: Int
     /// 5 or 3.
     let kernel: Int
+    /// The instruction set's kernels.
+    let kernels: fern_winograd_kernels
 
-    /// Off with FERN_WINOGRAD=0, or on CPUs without AVX-512.
-    static let enabled = ProcessInfo.processInfo.environment["FERN_WINOGRAD"] != "0" && fern_winograd_available() != 0
+    /// Off with FERN_WINOGRAD=0, or below AVX2.
+    static let enabled = KernelPath.winogradAllowed && kernels(for: KernelPath.isa) != nil
 
-    /// Lets tests compare both paths in one process.
+    /// Lets tests compare Winograd with the direct kernels in one process.
     @TaskLocal static var override: Bool?
+
+    /// Lets tests run each instruction set's kernels in one process.
+    @TaskLocal static var isaOverride: InstructionSet?
+
+    /// The tiers this CPU runs Winograd's kernels on, widest first.
+    static var runnableISAs: [InstructionSet] { InstructionSet.allCases.reversed().filter { kernels(for: $0) != nil } }
+
+    /// The kernels compiled for `isa`, or nil when this CPU cannot run them or there are none (below AVX2).
+    static func kernels(for isa: InstructionSet) -> fern_winograd_kernels? {
+        switch isa {
+        case .avx512: fern_winograd_kernels_for(Int32(FERN_WINOGRAD_AVX512))?.pointee
+        case .avx2: fern_winograd_kernels_for(Int32(FERN_WINOGRAD_AVX2))?.pointee
+        case .sse41: nil
+        }
+    }
 
     /// Tiles per block of the forward pass (a C harness on SEED_CNN's layers, one
     /// thread: 12 to 48 alike, 96 and 192 slower).
@@ -34,12 +55,12 @@ struct WinogradConvolution {
     /// The Winograd kernel for this convolution, or nil when it does not apply.
     static func make(_ g: WindowGeometry, outChannels: Int) -> WinogradConvolution? {
         let k = g.kernelHeight
-        guard override ?? enabled, k == 5 || k == 3, g.kernelWidth == k, g.strideY == 1, g.strideX == 1,
+        guard override ?? enabled, let kernels = kernels(for: isaOverride ?? KernelPath.isa), k == 5 || k == 3, g.kernelWidth == k, g.strideY == 1, g.strideX == 1,
               g.padTop == k / 2, g.padLeft == k / 2, g.outHeight == g.height, g.outWidth == g.width,
               g.channels % 16 == 0, outChannels % 16 == 0, g.batch > 0, g.height > 0, g.width > 0
         else { return nil }
         return WinogradConvolution(batch: g.batch, height: g.height, width: g.width,
-                                   inChannels: g.channels, outChannels: outChannels, kernel: k)
+                                   inChannels: g.channels, outChannels: outChannels, kernel: k, kernels: kernels)
     }
 
     /// y = relu?(x ⊛ filter + bias): x NHWC, filter HWIO, y NHWC with `outChannels`.
@@ -89,10 +110,10 @@ struct WinogradConvolution {
                     du.withUnsafeMutableBufferPointer { du in
                         for index in range {
                             let block = self.block(index, rows: rows, tiles: tiles)
-                            fern_winograd_transform_input(x, Int32(cin), block, v.baseAddress!)
-                            fern_winograd_transform_gradient(dy, Int32(cout), block, w.baseAddress!)
-                            fern_winograd_accumulate_products(v.baseAddress!, w.baseAddress!, block.rows, Int32(cin),
-                                                              Int32(cout), du.baseAddress!)
+                            self.kernels.transform_input(x, Int32(cin), block, v.baseAddress!)
+                            self.kernels.transform_gradient(dy, Int32(cout), block, w.baseAddress!)
+                            self.kernels.accumulate_products(v.baseAddress!, w.baseAddress!, block.rows, Int32(cin),
+                                                             Int32(cout), du.baseAddress!)
                         }
                     }
                 }
@@ -103,8 +124,8 @@ struct WinogradConvolution {
         total.withUnsafeMutableBufferPointer { du in
             let du = UncheckedBox(du.baseAddress!)
             Parallel.forEachChunk(cin, cost: 64 * cout) { channels in
-                fern_winograd_filter_gradient(du.value, Int32(k), Int32(cin), Int32(cout), Int32(channels.lowerBound),
-                                              Int32(channels.count), dfilter)
+                self.kernels.filter_gradient(du.value, Int32(k), Int32(cin), Int32(cout), Int32(channels.lowerBound),
+                                             Int32(channels.count), dfilter)
             }
         }
     }
@@ -132,8 +153,8 @@ struct WinogradConvolution {
             let io = UncheckedBox((x, filter, bias, y, u.baseAddress!))
             Parallel.forEachChunk(cin, cost: 64 * cout) { channels in
                 let (_, filter, _, _, u) = io.value
-                fern_winograd_transform_filter(filter, Int32(kernel), Int32(cin), Int32(cout), Int32(channels.lowerBound),
-                                               Int32(channels.count), u)
+                self.kernels.transform_filter(filter, Int32(kernel), Int32(cin), Int32(cout), Int32(channels.lowerBound),
+                                              Int32(channels.count), u)
             }
             let (tilesY, tilesX) = tileCounts
             let tiles = batch * tilesY * tilesX
@@ -147,9 +168,9 @@ struct WinogradConvolution {
                     m.withUnsafeMutableBufferPointer { m in
                         for index in range {
                             let block = self.block(index, rows: rows, tiles: tiles)
-                            fern_winograd_transform_input(x, Int32(cin), block, v.baseAddress!)
-                            fern_winograd_multiply(v.baseAddress!, u, block.rows, Int32(cin), Int32(cout), m.baseAddress!)
-                            fern_winograd_transform_output(m.baseAddress!, Int32(cout), block, bias, relu ? 1 : 0, y)
+                            self.kernels.transform_input(x, Int32(cin), block, v.baseAddress!)
+                            self.kernels.multiply(v.baseAddress!, u, block.rows, Int32(cin), Int32(cout), m.baseAddress!)
+                            self.kernels.transform_output(m.baseAddress!, Int32(cout), block, bias, relu ? 1 : 0, y)
                         }
                     }
                 }

@@ -17,6 +17,7 @@ struct Bench: ParsableCommand {
 
     func run() throws {
         if let warning = BLASKernel.slowKernelWarning() { FileHandle.standardError.write(Data((warning + "\n").utf8)) }
+        printKernelPath()
         var generator = SeededGenerator(seed: 42)
         if wants("sgemm_2048_gflops") { try sgemm(&generator).printLine() }
         // The three convolutions of SEED_CNN at batch 64: input side, channels in → out, 5x5 same.
@@ -48,6 +49,25 @@ struct Bench: ParsableCommand {
         if wants("tuned_cnn_train_b64_img_s") {
             try models.training("tuned_cnn_train_b64_img_s", model: Sequential.tunedCNN(), batch: 64).printLine()
         }
+    }
+
+    /// One line saying which kernels produce the figures that follow, e.g.
+    /// `{"name": "kernel_path", "cpu_isa": "avx512", "isa": "avx2", "conv_5x5_3x3": "winograd-avx2", ...}`.
+    private func printKernelPath() {
+        let fields = [("name", "kernel_path"), ("cpu", Self.cpuName)] + KernelPath.summary.map { ($0.key, $0.value) }
+        print("{" + fields.map { "\"\($0.0)\": \"\($0.1)\"" }.joined(separator: ", ") + "}")
+        fflush(nil)
+    }
+
+    /// "AMD EPYC family 25 model 17" from /proc/cpuinfo, or "unknown".
+    private static var cpuName: String {
+        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return "unknown" }
+        func field(_ key: String) -> String? {
+            text.split(separator: "\n").first { $0.hasPrefix(key) }?
+                .split(separator: ":", maxSplits: 1).last?.trimmingCharacters(in: .whitespaces)
+        }
+        let model = field("model name") ?? "unknown"
+        return "\(model) family \(field("cpu family") ?? "?") model \(field("model\t") ?? "?")"
     }
 
     private func wants(_ name: String) -> Bool {

@@ -5,9 +5,12 @@ import Testing
     @Test func warnsOnlyWhenAVX2KernelsRunOnAnAVX512CPU() {
         let avx512 = "flags\t: fpu sse2 avx2 fma avx512f avx512bw"
         let avx2 = "flags\t: fpu sse2 avx2 fma"
-        let forced = BLASKernel.slowKernelWarning(coreName: "Haswell", cpuFlags: avx512, forced: "Haswell")
+        let forced = BLASKernel.slowKernelWarning(coreName: "Haswell", cpuFlags: avx512, forced: "Haswell", isa: .avx512)
         #expect(forced?.contains("OPENBLAS_CORETYPE=Haswell selects its Haswell (AVX2) kernels") == true)
-        #expect(BLASKernel.slowKernelWarning(coreName: "Zen", cpuFlags: avx512, forced: nil)?.contains("OpenBLAS selected") == true)
+        #expect(BLASKernel.slowKernelWarning(coreName: "Zen", cpuFlags: avx512, forced: nil, isa: .avx512)?
+            .contains("OpenBLAS selected") == true)
+        #expect(BLASKernel.slowKernelWarning(coreName: "Haswell", cpuFlags: avx512, forced: "Haswell", isa: .avx2) == nil,
+                "FERN_ISA=avx2 asked for AVX2 kernels")
         #expect(BLASKernel.slowKernelWarning(coreName: "SkylakeX", cpuFlags: avx512, forced: nil) == nil)
         #expect(BLASKernel.slowKernelWarning(coreName: "Haswell", cpuFlags: avx2, forced: "Haswell") == nil)
         #expect(BLASKernel.slowKernelWarning(coreName: "Haswell", cpuFlags: nil, forced: nil) == nil)
@@ -30,5 +33,18 @@ import Testing
         // AVX-512 foundation alone (Knights Landing) lacks what SkylakeX kernels use.
         #expect(BLASKernel.preferredCoreType(environment: ["OPENBLAS_CORETYPE": "Haswell"],
                                              cpuFlags: { "flags : avx2 avx512f avx512cd" }) == nil)
+    }
+
+    @Test func aCappedInstructionSetChoosesThatTiersKernelsUnlessSomeAreNamed() {
+        let avx512 = { "flags : fpu sse avx2 fma avx512f avx512dq avx512bw avx512vl" as String? }
+        #expect(BLASKernel.preferredCoreType(environment: ["FERN_ISA": "avx2"], cpuFlags: avx512) == "Haswell")
+        #expect(BLASKernel.preferredCoreType(environment: ["FERN_ISA": "sse41"], cpuFlags: avx512) == "Penryn")
+        #expect(BLASKernel.preferredCoreType(environment: ["FERN_ISA": "avx2", "OPENBLAS_CORETYPE": "Haswell"],
+                                             cpuFlags: avx512) == nil, "an AVX2 kernel is what FERN_ISA=avx2 asks for")
+        #expect(BLASKernel.preferredCoreType(environment: ["FERN_ISA": "avx2", "OPENBLAS_CORETYPE": "Zen"],
+                                             cpuFlags: avx512) == nil, "the named kernels are kept")
+        #expect(BLASKernel.preferredCoreType(environment: ["FERN_ISA": "avx512"], cpuFlags: avx512) == nil)
+        #expect(BLASKernel.preferredCoreType(environment: ["FERN_ISA": "avx2", "FERN_KEEP_OPENBLAS_CORETYPE": "1"],
+                                             cpuFlags: avx512) == nil, "never twice")
     }
 }

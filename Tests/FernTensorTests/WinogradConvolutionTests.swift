@@ -6,8 +6,13 @@ import Testing
 /// ConvolutionTests: forward values, the fused bias + ReLU, both gradients,
 /// and the choice of when it applies. Sizes that are not multiples of 4 or 6
 /// leave partial tiles at the bottom and right; 48 output channels take the
-/// 16-wide product kernel, 64 and more the 64-wide one.
-@Suite(.enabled(if: WinogradConvolution.enabled, "needs AVX-512 (and FERN_WINOGRAD not 0)"))
+/// 16-wide product kernel, 64 and more the 64-wide one (AVX-512; AVX2's
+/// products are 16 wide, its filter-gradient sums 16 wide too).
+///
+/// Every test runs once per instruction set whose kernels this CPU runs
+/// (AVX-512 and AVX2 on an AVX-512 CPU, AVX2 alone on an AVX2 one), whatever
+/// FERN_ISA says; `runsEveryInstructionSetThisCPUHas` records which ran.
+@Suite(.enabled(if: KernelPath.winogradAllowed, "FERN_WINOGRAD=0"))
 struct WinogradConvolutionTests {
     typealias Reference = ConvolutionTests
 
@@ -16,15 +21,32 @@ struct WinogradConvolutionTests {
         (3, 2, 13, 10, 16, 48), (3, 3, 12, 12, 32, 64), (3, 1, 5, 7, 16, 80), (3, 2, 1, 3, 16, 16),
     ]
 
-    @Test(arguments: 0..<shapes.count)
-    func forwardAndGradientsMatchTheLoopDefinition(_ which: Int) throws {
+    /// The instruction sets to test: all this CPU runs.
+    static let isas = WinogradConvolution.runnableISAs
+
+    /// Runs `body` with the Winograd kernels of `isa` (and the library's kernels around them).
+    static func with<T>(_ isa: InstructionSet, _ body: () throws -> T) rethrows -> T {
+        try WinogradConvolution.$isaOverride.withValue(isa) {
+            try WinogradConvolution.$override.withValue(true) { try Kernels.$override.withValue(.oneDNN) { try body() } }
+        }
+    }
+
+    @Test func runsEveryInstructionSetThisCPUHas() {
+        let expected: [InstructionSet] = InstructionSet.cpuBest == .avx512 ? [.avx512, .avx2]
+            : InstructionSet.cpuBest == .avx2 ? [.avx2] : []
+        #expect(Self.isas == expected, "this CPU's tier is \(InstructionSet.cpuBest)")
+        print("Winograd kernels tested on this CPU (\(InstructionSet.cpuBest)): \(Self.isas)")
+    }
+
+    @Test(arguments: isas, 0..<shapes.count)
+    func forwardAndGradientsMatchTheLoopDefinition(isa: InstructionSet, _ which: Int) throws {
         let s = Self.shapes[which]
         let x = try randomTensor([s.batch, s.height, s.width, s.inChannels], seed: 81)
         let w = try randomTensor([s.kernel, s.kernel, s.inChannels, s.outChannels], seed: 82, low: -0.2, high: 0.2)
         let g = try WindowGeometry(op: "conv2d", input: x.shape, kernel: (s.kernel, s.kernel), stride: (1, 1), padding: .same)
-        #expect(WinogradConvolution.make(g, outChannels: s.outChannels) != nil, "takes the Winograd path")
+        #expect(Self.with(isa) { WinogradConvolution.make(g, outChannels: s.outChannels) != nil }, "takes the Winograd path")
 
-        try Kernels.$override.withValue(.oneDNN) {
+        try Self.with(isa) {
             let (tx, tw) = (x.requiringGrad(), w.requiringGrad())
             let y = try Tensor.conv2d(tx, tw, padding: .same)
             Reference.expectClose(y, Reference.referenceConv(x, w, stride: (1, 1), padding: .same), "forward \(s)")
@@ -36,12 +58,12 @@ struct WinogradConvolutionTests {
         }
     }
 
-    @Test(arguments: [5, 3])
-    func fusedBiasReluMatchesTheCompositeOfTheLoopDefinition(kernel: Int) throws {
+    @Test(arguments: isas, [5, 3])
+    func fusedBiasReluMatchesTheCompositeOfTheLoopDefinition(isa: InstructionSet, kernel: Int) throws {
         let x = try randomTensor([2, 11, 9, 32], seed: 84)
         let w = try randomTensor([kernel, kernel, 32, 64], seed: 85, low: -0.1, high: 0.1)
         let b = try randomTensor([64], seed: 86, low: -0.5, high: 0.5)
-        try Kernels.$override.withValue(.oneDNN) {
+        try Self.with(isa) {
             let (tx, tw, tb) = (x.requiringGrad(), w.requiringGrad(), b.requiringGrad())
             let fused = try Tensor.conv2dBiasRelu(tx, tw, bias: tb, padding: .same)
             let plain = Reference.referenceConv(x, w, stride: (1, 1), padding: .same)
@@ -58,30 +80,35 @@ struct WinogradConvolutionTests {
         }
     }
 
-    @Test(arguments: [5, 3])
-    func gradientsMatchFiniteDifferences(kernel: Int) throws {
+    @Test(arguments: isas, [5, 3])
+    func gradientsMatchFiniteDifferences(isa: InstructionSet, kernel: Int) throws {
         let x = try randomTensor([1, 7, 5, 16], seed: 88)
         let w = try randomTensor([kernel, kernel, 16, 16], seed: 89, low: -0.2, high: 0.2)
-        try Kernels.$override.withValue(.oneDNN) {
+        try Self.with(isa) {
             try expectGradientsMatchFiniteDifferences({ try Tensor.conv2d($0[0], $0[1], padding: .same) }, at: [x, w])
         }
     }
 
     /// A NaN spreads to every output of the tiles whose 8x8 windows read it (a wider
     /// patch than the direct kernel's 5x5), so a NaN in the data still reaches the loss.
-    @Test func aNaNInTheInputReachesTheOutput() throws {
+    @Test(arguments: isas)
+    func aNaNInTheInputReachesTheOutput(isa: InstructionSet) throws {
         var x = try randomTensor([1, 16, 16, 16], seed: 90)
         x.scalars[(3 * 16 + 4) * 16 + 5] = .nan
         let w = try randomTensor([5, 5, 16, 16], seed: 91)
-        let y = try Kernels.$override.withValue(.oneDNN) { try Tensor.conv2d(x, w, padding: .same) }
+        let y = try Self.with(isa) { try Tensor.conv2d(x, w, padding: .same) }
         #expect(y.scalars[(3 * 16 + 4) * 16].isNaN, "the output at the NaN's pixel")
         #expect(!y.scalars[(12 * 16 + 12) * 16].isNaN, "outputs whose tiles do not read the NaN stay numbers")
     }
 
-    @Test func otherConvolutionsKeepTheDirectKernels() throws {
-        func applies(_ input: [Int], kernel: Int, stride: Int = 1, padding: Padding = .same, out: Int = 32) throws -> Bool {
+    @Test(arguments: isas)
+    func otherConvolutionsKeepTheDirectKernels(isa: InstructionSet) throws {
+        func applies(_ input: [Int], kernel: Int, stride: Int = 1, padding: Padding = .same, out: Int = 32,
+                     on: Bool = true, isa: InstructionSet = isa) throws -> Bool {
             let g = try WindowGeometry(op: "conv2d", input: input, kernel: (kernel, kernel), stride: (stride, stride), padding: padding)
-            return WinogradConvolution.make(g, outChannels: out) != nil
+            return WinogradConvolution.$isaOverride.withValue(isa) {
+                WinogradConvolution.$override.withValue(on) { WinogradConvolution.make(g, outChannels: out) != nil }
+            }
         }
         #expect(try applies([8, 24, 24, 64], kernel: 5, out: 128), "SEED_CNN's second layer")
         #expect(try applies([8, 12, 12, 128], kernel: 5, out: 256), "SEED_CNN's third layer")
@@ -93,6 +120,7 @@ struct WinogradConvolutionTests {
         #expect(try !applies([8, 24, 24, 64], kernel: 5, padding: .valid), "valid padding")
         #expect(try !applies([8, 24, 24, 24], kernel: 5), "24 input channels")
         #expect(try !applies([8, 24, 24, 64], kernel: 5, out: 40), "40 output channels")
-        #expect(try WinogradConvolution.$override.withValue(false) { try !applies([8, 24, 24, 64], kernel: 5) }, "switched off")
+        #expect(try !applies([8, 24, 24, 64], kernel: 5, on: false), "switched off")
+        #expect(try !applies([8, 24, 24, 64], kernel: 5, isa: .sse41), "no Winograd kernels below AVX2")
     }
 }

@@ -9,25 +9,22 @@
  * Three steps per block of tiles: input transform (V), 64 matrix products
  * (M = V x U, one per tile position), output transform (+ bias, ReLU).
  *
- * The kernels use AVX-512; call fern_winograd_available() first. Single
- * threaded: the caller splits the tiles across cores.
+ * The same kernels are compiled for AVX-512 (16-float vectors) and for AVX2
+ * with FMA (8-float vectors); fern_winograd_kernels_for() gives the set for an
+ * instruction set when this CPU runs it. Single threaded: the caller splits
+ * the tiles across cores.
  */
 
-/* 1 when this CPU runs the kernels (AVX-512 F/DQ and FMA). */
-int fern_winograd_available(void);
+/* Instruction sets with a set of kernels. */
+enum { FERN_WINOGRAD_AVX2 = 1, FERN_WINOGRAD_AVX512 = 2 };
 
 /* Floats from one tile position's rows to the next in V and M: rows x channels
  * plus 16, so the 64 positions of a tile do not share one cache set. V and M
  * hold 64 planes. */
-long fern_winograd_plane(int rows, int channels);
+static inline long fern_winograd_plane(int rows, int channels) { return (long)rows * channels + 16; }
 
 /* Outputs per tile side: 4 for kernel 5, 6 for kernel 3. */
-int fern_winograd_outputs(int kernel);
-
-/* Filter [kernel][kernel][cin][cout] (HWIO; kernel 3 or 5) -> U [64][cin][cout]
- * for input channels ciFirst ..< ciFirst + ciCount; cout a multiple of 16. */
-void fern_winograd_transform_filter(const float *filter, int kernel, int cin, int cout,
-                                    int ciFirst, int ciCount, float *u);
+static inline int fern_winograd_outputs(int kernel) { return kernel == 5 ? 4 : 6; }
 
 /* Tiles of one block: tiles first ..< first + count of an image batch with
  * tilesY x tilesX tiles per image; rows >= count, a multiple of 6. */
@@ -37,24 +34,30 @@ typedef struct {
     int count, rows;
 } fern_winograd_block;
 
-/* Input x [n][height][width][cin] -> V (64 planes of rows x cin) (rows past count are zero). */
-void fern_winograd_transform_input(const float *x, int cin, fern_winograd_block block, float *v);
+/* One instruction set's kernels. Channel counts are multiples of 16. */
+typedef struct {
+    /* Filter [kernel][kernel][cin][cout] (HWIO; kernel 3 or 5) -> U [64][cin][cout]
+     * for input channels ciFirst ..< ciFirst + ciCount. */
+    void (*transform_filter)(const float *filter, int kernel, int cin, int cout, int ciFirst, int ciCount, float *u);
+    /* Input x [n][height][width][cin] -> V (64 planes of rows x cin) (rows past count are zero). */
+    void (*transform_input)(const float *x, int cin, fern_winograd_block block, float *v);
+    /* M (64 planes of rows x cout) = V (64 planes of rows x cin) x U [64][cin][cout]. */
+    void (*multiply)(const float *v, const float *u, int rows, int cin, int cout, float *m);
+    /* M -> y [n][height][width][cout]; adds bias (may be NULL) and applies ReLU when relu != 0. */
+    void (*transform_output)(const float *m, int cout, fern_winograd_block block, const float *bias, int relu, float *y);
+    /* The filter gradient, in three steps per block of tiles and one at the end:
+     * W = the output gradient's tiles transformed (dy [n][height][width][cout] ->
+     * 64 planes of rows x cout; rows past count are zero); dU [64][cin][cout] +=
+     * V x W summed over the block's rows (V from transform_input); at the end
+     * dfilter [kernel][kernel][cin][cout] = dU transformed back, for input
+     * channels ciFirst ..< ciFirst + ciCount. */
+    void (*transform_gradient)(const float *dy, int cout, fern_winograd_block block, float *w);
+    void (*accumulate_products)(const float *v, const float *w, int rows, int cin, int cout, float *du);
+    void (*filter_gradient)(const float *du, int kernel, int cin, int cout, int ciFirst, int ciCount, float *dfilter);
+} fern_winograd_kernels;
 
-/* M (64 planes of rows x cout) = V (64 planes of rows x cin) x U [64][cin][cout]; cin and cout multiples of 16. */
-void fern_winograd_multiply(const float *v, const float *u, int rows, int cin, int cout, float *m);
-
-/* M -> y [n][height][width][cout]; adds bias (may be NULL) and applies ReLU when relu != 0. */
-void fern_winograd_transform_output(const float *m, int cout, fern_winograd_block block,
-                                    const float *bias, int relu, float *y);
-
-/* The filter gradient, in three steps per block of tiles and one at the end:
- * W = the output gradient's tiles transformed (dy [n][height][width][cout] ->
- * 64 planes of rows x cout; rows past count are zero); dU [64][cin][cout] +=
- * V x W summed over the block's rows (V from fern_winograd_transform_input);
- * at the end dfilter [kernel][kernel][cin][cout] = dU transformed back, for
- * input channels ciFirst ..< ciFirst + ciCount. cin a multiple of 4. */
-void fern_winograd_transform_gradient(const float *dy, int cout, fern_winograd_block block, float *w);
-void fern_winograd_accumulate_products(const float *v, const float *w, int rows, int cin, int cout, float *du);
-void fern_winograd_filter_gradient(const float *du, int kernel, int cin, int cout, int ciFirst, int ciCount, float *dfilter);
+/* The kernels for FERN_WINOGRAD_AVX512 (AVX-512 F and DQ, FMA) or
+ * FERN_WINOGRAD_AVX2 (AVX2, FMA), or NULL when this CPU lacks the instructions. */
+const fern_winograd_kernels *fern_winograd_kernels_for(int isa);
 
 #endif
