@@ -13,8 +13,15 @@
 # cannot be installed or fails to run is shown as n/a. Not part of CI; takes about 10 minutes
 # (plus the first install, a few minutes).
 #
+# With --isa avx2, every framework runs as on a CPU without AVX-512 (most users' machines),
+# through the cap each one honours: Fern FERN_ISA=avx2 (Winograd's AVX2 kernels, oneDNN capped,
+# OpenBLAS's Haswell kernels); Keras ONEDNN_MAX_CPU_ISA=AVX2 (its oneDNN kernels); PyTorch
+# ATEN_CPU_CAPABILITY=avx2 (its own kernels) and ONEDNN_MAX_CPU_ISA=AVX2 (its oneDNN
+# convolutions). Below the table, each says what ran: `fern bench`'s kernel_path line, and
+# oneDNN's ISA and convolution implementations from an ONEDNN_VERBOSE=1 run of Keras and PyTorch.
+#
 # usage: Benchmarks/compare.sh [--threads N] [--quick] [--only fern|keras|torch[,...]]
-#                              [--venv DIR] [--no-memory] [--pause PID]...
+#                              [--isa avx2|avx512] [--venv DIR] [--no-memory] [--pause PID]...
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -26,6 +33,7 @@ usage: $0 [options]
   --threads N        threads (cores) for every framework (default: the core count, $(nproc))
   --quick            1 repeat of >= 0.5 s per figure: a smoke test, not figures to quote
   --only LIST        run only these of fern,keras,torch (comma separated; default all)
+  --isa avx2|avx512  cap every framework at this instruction set (default: the CPU's own)
   --venv DIR         virtual environment for the frameworks
                      (default \${TMPDIR:-/tmp}/fern-compare-venv, or \$FERN_COMPARE_VENV)
   --no-memory        skip the peak-memory runs
@@ -46,6 +54,7 @@ VENV=${FERN_COMPARE_VENV:-${TMPDIR:-/tmp}/fern-compare-venv}
 MEMORY=1
 MEMORY_STEPS=13
 PAUSE_PIDS=()
+ISA=""
 INSTALL_TIMEOUT=${INSTALL_TIMEOUT:-900}
 
 while [ $# -gt 0 ]; do
@@ -55,6 +64,7 @@ while [ $# -gt 0 ]; do
     --only) ONLY=${2:?--only needs fern, keras or torch}; shift 2 ;;
     --venv) VENV=${2:?--venv needs a directory}; shift 2 ;;
     --no-memory) MEMORY=0; shift ;;
+    --isa) ISA=${2:?--isa needs avx2 or avx512}; shift 2 ;;
     --memory-steps) MEMORY_STEPS=${2:?--memory-steps needs a number}; shift 2 ;;
     --pause) PAUSE_PIDS+=("${2:?--pause needs a process id}"); shift 2 ;;
     -h|--help) usage; exit 0 ;;
@@ -68,6 +78,15 @@ die() { printf 'compare.sh: error: %s\n' "$*" >&2; exit 1; }
 
 case "$THREADS" in ''|*[!0-9]*|0) die "--threads must be a positive whole number, not '$THREADS'" ;; esac
 case "$MEMORY_STEPS" in ''|*[!0-9]*|0) die "--memory-steps must be a positive whole number" ;; esac
+# The environment each framework runs in: the instruction-set caps of --isa.
+FERN_ENV=() KERAS_ENV=() TORCH_ENV=()
+case "$ISA" in
+  "") ;;
+  avx2) FERN_ENV=(FERN_ISA=avx2) KERAS_ENV=(ONEDNN_MAX_CPU_ISA=AVX2)
+        TORCH_ENV=(ATEN_CPU_CAPABILITY=avx2 ONEDNN_MAX_CPU_ISA=AVX2) ;;
+  avx512) FERN_ENV=(FERN_ISA=avx512) ;;
+  *) die "--isa takes avx2 or avx512, not '$ISA'" ;;
+esac
 want() { case ",$ONLY," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
 for f in ${ONLY//,/ }; do
   case "$f" in fern|keras|torch) ;; *) die "--only takes fern, keras and/or torch, not '$f'" ;; esac
@@ -234,21 +253,38 @@ echo "load_before $(cut -d' ' -f1-3 /proc/loadavg)" >"$WORK/machine"
 pause_requested
 if [ "$HAVE_FERN" = 1 ]; then
   say "Fern: fern bench --filter seed_ (then sgemm_2048), $THREADS threads"
-  timed fern "${PIN[@]+"${PIN[@]}"}" "$FERN" bench --filter seed_ "${QUICKFLAG[@]+"${QUICKFLAG[@]}"}"
-  timed fern_sgemm "${PIN[@]+"${PIN[@]}"}" "$FERN" bench --filter sgemm_2048 "${QUICKFLAG[@]+"${QUICKFLAG[@]}"}"
+  timed fern env "${FERN_ENV[@]+"${FERN_ENV[@]}"}" "${PIN[@]+"${PIN[@]}"}" "$FERN" bench --filter seed_ \
+    "${QUICKFLAG[@]+"${QUICKFLAG[@]}"}"
+  timed fern_sgemm env "${FERN_ENV[@]+"${FERN_ENV[@]}"}" "${PIN[@]+"${PIN[@]}"}" "$FERN" bench --filter sgemm_2048 \
+    "${QUICKFLAG[@]+"${QUICKFLAG[@]}"}"
 fi
 if [ "$HAVE_KERAS" = 1 ]; then
   say "Keras: $($PY -c 'import importlib.metadata as m; print("tensorflow-cpu", m.version("tensorflow-cpu"), "/ keras", m.version("keras"))' 2>/dev/null), $THREADS threads"
-  timed keras "${PIN[@]+"${PIN[@]}"}" "$PY" "$here/reference_frameworks.py" --framework keras \
-    --threads "$THREADS" "${QUICKFLAG[@]+"${QUICKFLAG[@]}"}"
+  timed keras env "${KERAS_ENV[@]+"${KERAS_ENV[@]}"}" "${PIN[@]+"${PIN[@]}"}" "$PY" "$here/reference_frameworks.py" \
+    --framework keras --threads "$THREADS" "${QUICKFLAG[@]+"${QUICKFLAG[@]}"}"
 fi
 if [ "$HAVE_TORCH" = 1 ]; then
   say "PyTorch: torch $($PY -c 'import importlib.metadata as m; print(m.version("torch"))' 2>/dev/null), $THREADS threads"
-  timed torch "${PIN[@]+"${PIN[@]}"}" "$PY" "$here/reference_frameworks.py" --framework torch \
-    --threads "$THREADS" "${QUICKFLAG[@]+"${QUICKFLAG[@]}"}"
+  timed torch env "${TORCH_ENV[@]+"${TORCH_ENV[@]}"}" "${PIN[@]+"${PIN[@]}"}" "$PY" "$here/reference_frameworks.py" \
+    --framework torch --threads "$THREADS" "${QUICKFLAG[@]+"${QUICKFLAG[@]}"}"
 fi
 echo "load_after $(cut -d' ' -f1-3 /proc/loadavg)" >>"$WORK/machine"
 resume_paused
+
+# ----------------------------------------------------------------- what ran
+# oneDNN prints its ISA and each primitive's implementation with ONEDNN_VERBOSE=1: one short
+# SEED_CNN inference run per framework, in the same environment as its timed run.
+verbose_run() {  # verbose_run FRAMEWORK ENV...: a short oneDNN-verbose run into $WORK/FRAMEWORK_verbose.log
+  local fw=$1; shift
+  env "$@" ONEDNN_VERBOSE=1 "$PY" "$here/reference_frameworks.py" --framework "$fw" --threads "$THREADS" \
+    --quick --filter seed_cnn_infer >"$WORK/${fw}_verbose.log" 2>&1 || true
+}
+if [ "$HAVE_KERAS" = 1 ]; then verbose_run keras "${KERAS_ENV[@]+"${KERAS_ENV[@]}"}"; fi
+if [ "$HAVE_TORCH" = 1 ]; then
+  verbose_run torch "${TORCH_ENV[@]+"${TORCH_ENV[@]}"}"
+  env "${TORCH_ENV[@]+"${TORCH_ENV[@]}"}" "$PY" -c 'import torch; print(torch.backends.cpu.get_cpu_capability())' \
+    >"$WORK/torch.capability" 2>/dev/null || true
+fi
 
 # ----------------------------------------------------------------- peak resident memory
 # measure_rss NAME CMD...: peak RSS in KiB into $WORK/NAME.rss: /usr/bin/time -v's "Maximum
@@ -368,5 +404,33 @@ if any(v is not None and float(v) > 0.15 for v in loads.values()):
 if os.path.exists(os.path.join(work, "machine")):
     print("Load average " + "; ".join(l.replace("load_", "").replace(" ", ": ", 1)
                                       for l in open(os.path.join(work, "machine")).read().splitlines()))
+path = {}
+p = os.path.join(work, "fern.jsonl")
+if os.path.exists(p):
+    for l in open(p):
+        if '"kernel_path"' in l:
+            path = json.loads(l)
+if path:
+    print("Fern ran: " + ", ".join(f"{k} {v}" for k, v in path.items() if k not in ("name", "cpu")))
+def onednn(fw):
+    p = os.path.join(work, fw + "_verbose.log")
+    if not os.path.exists(p):
+        return None
+    isa, convs = None, {}
+    for l in open(p, errors="replace"):
+        f = l.strip().split(",")
+        if len(f) > 3 and f[0] in ("onednn_verbose", "dnnl_verbose"):
+            if "isa:" in l and isa is None:
+                isa = l.split("isa:", 1)[1].strip()
+            if "convolution" in f:
+                i = f.index("convolution")
+                convs[f[i + 1]] = convs.get(f[i + 1], 0) + 1
+    conv = ", ".join(f"{k} x{v}" for k, v in sorted(convs.items(), key=lambda kv: -kv[1])) or "none logged"
+    return f"oneDNN ISA {isa or 'not logged'}; convolutions: {conv}"
+for fw, label in (("keras", "Keras"), ("torch", "PyTorch")):
+    what = onednn(fw)
+    cap = read("torch", "capability") if fw == "torch" else None
+    if what or cap:
+        print(f"{label} ran: " + "; ".join(x for x in ((f"ATen CPU capability {cap}" if cap else None), what) if x))
 print(f"Raw JSON lines and logs: {work}")
 EOF

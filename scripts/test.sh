@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# The test suite, as CI runs it: every test once on this CPU's own kernels, then the
+# numerical suites (tensor ops, layers, optimizers, training, analysis, the PyTorch fixture)
+# once per other kernel path that some user's CPU takes, forced through switches:
+#
+#   an AVX2 CPU          Winograd's AVX2 kernels, oneDNN at AVX2, OpenBLAS Haswell
+#   AVX2, direct         oneDNN's direct convolutions capped with ONEDNN_MAX_CPU_ISA=AVX2
+#   a CPU without AVX    oneDNN at SSE4.1 (no Winograd), OpenBLAS Penryn
+#   Fern's own loops     FERN_KERNELS=builtin (im2col + OpenBLAS, pooling and batch-norm loops)
+#
+# Each run prints the path it took ("kernel path: ..."); KernelPathTests fails a run whose
+# switches did not take effect. A path wider than this CPU (AVX-512 on an AVX2 machine) cannot
+# run here and is said so. Extra arguments go to every `swift test` (e.g. --parallel).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+numerical='FernTensorTests|FernNNTests|FernAnalysisTests'
+paths=(
+  "AVX2 CPU (Winograd AVX2, oneDNN AVX2, OpenBLAS Haswell)|FERN_ISA=avx2 OPENBLAS_CORETYPE=Haswell"
+  "AVX2, direct convolution (oneDNN AVX2, OpenBLAS Haswell)|FERN_WINOGRAD=0 ONEDNN_MAX_CPU_ISA=AVX2 OPENBLAS_CORETYPE=Haswell"
+  "CPU without AVX (oneDNN SSE4.1, OpenBLAS Penryn)|FERN_ISA=sse41 OPENBLAS_CORETYPE=Penryn"
+  "Fern's own loops (FERN_KERNELS=builtin)|FERN_KERNELS=builtin"
+)
+
+say() { printf '\n==> %s\n' "$*"; }
+
+flags=$(grep -m1 '^flags' /proc/cpuinfo || true)
+if [[ " $flags " == *" avx512f "* ]]; then
+  say "all tests on this CPU's own kernels (AVX-512)"
+else
+  say "all tests on this CPU's own kernels; this CPU has no AVX-512, so the AVX-512 path cannot run here"
+fi
+swift test -c release "$@"
+
+failed=()
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+for entry in "${paths[@]}"; do
+  name=${entry%%|*}
+  settings=${entry#*|}
+  say "numerical suites on $name: $settings"
+  status=0
+  env $settings swift test -c release --skip-build --filter "$numerical" "$@" >"$log" 2>&1 || status=$?
+  grep -E '^kernel path: |Test run with|Executed [0-9]+ tests' "$log" || true
+  if [ "$status" != 0 ]; then
+    grep -E '✘|error:' "$log" | head -60 || true
+    failed+=("$name")
+  fi
+done
+
+if [ ${#failed[@]} -gt 0 ]; then
+  say "FAILED on: ${failed[*]}"
+  exit 1
+fi
+say "all kernel paths passed"
