@@ -47,9 +47,10 @@ enum DNNL {
             body()
         }
 
-        func execute(_ primitive: dnnl_primitive_t, _ arguments: [(Int32, dnnl_memory_t)]) {
-            let args = arguments.map { dnnl_exec_arg_t(arg: $0.0, memory: $0.1) }
-            DNNL.require(dnnl_primitive_execute(primitive, stream, Int32(args.count), args))
+        func execute(_ primitive: Primitive, _ arguments: [(Int32, dnnl_memory_t)]) {
+            var args = arguments.map { dnnl_exec_arg_t(arg: $0.0, memory: $0.1) }
+            if let scratchpad = primitive.scratchpad { args.append(dnnl_exec_arg_t(arg: DNNL_ARG_SCRATCHPAD, memory: scratchpad)) }
+            DNNL.require(dnnl_primitive_execute(primitive.handle, stream, Int32(args.count), args))
             DNNL.require(dnnl_stream_wait(stream))
         }
     }
@@ -87,9 +88,47 @@ enum DNNL {
         }
     }
 
-    static func primitive(_ pd: dnnl_primitive_desc_t) -> dnnl_primitive_t? {
-        var primitive: dnnl_primitive_t?
-        return check(dnnl_primitive_create(&primitive, pd)) ? primitive : nil
+    /// A primitive with a scratchpad of its own. oneDNN's default shares one
+    /// scratchpad among the primitives a thread creates and grows it when a new
+    /// one needs more; a primitive made on one thread and run on another then
+    /// wrote into a freed buffer (heap corruption seen with the SSE4.1 kernels,
+    /// whose GEMM-based convolutions need large scratchpads, and tests running in
+    /// parallel). So every primitive descriptor is made with `withAttributes`
+    /// (the "user" scratchpad mode) and its primitive carries the memory.
+    final class Primitive {
+        let handle: dnnl_primitive_t
+        let scratchpad: dnnl_memory_t?
+
+        init?(_ pd: const_dnnl_primitive_desc_t, _ context: Context) {
+            var handle: dnnl_primitive_t?
+            guard check(dnnl_primitive_create(&handle, pd)), let handle else { return nil }
+            self.handle = handle
+            var desc = dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0).pointee
+            var memory: dnnl_memory_t?
+            if dnnl_memory_desc_get_size(&desc) > 0 {
+                // DNNL_MEMORY_ALLOCATE is the C macro ((void *)(size_t)-1).
+                guard check(dnnl_memory_create(&memory, &desc, context.engine, UnsafeMutableRawPointer(bitPattern: -1))),
+                      memory != nil
+                else { dnnl_primitive_destroy(handle); return nil }
+            }
+            scratchpad = memory
+        }
+
+        deinit {
+            dnnl_primitive_destroy(handle)
+            if let scratchpad { dnnl_memory_destroy(scratchpad) }
+        }
+    }
+
+    /// Runs `body` with attributes to make a primitive descriptor with: a
+    /// scratchpad Fern passes (see Primitive); `body` may add to them (post-ops).
+    static func withAttributes<T>(_ body: (dnnl_primitive_attr_t) -> T) -> T {
+        var made: dnnl_primitive_attr_t?
+        require(dnnl_primitive_attr_create(&made))
+        guard let attributes = made else { fatalError("oneDNN made no primitive attributes") }
+        defer { dnnl_primitive_attr_destroy(attributes) }
+        require(dnnl_primitive_attr_set_scratchpad_mode(attributes, dnnl_scratchpad_mode_user))
+        return body(attributes)
     }
 
     static func implementation(of pd: const_dnnl_primitive_desc_t) -> String {

@@ -57,7 +57,7 @@ final class DNNLBatchNorm: @unchecked Sendable {
     }
 
     private let context: DNNL.Context
-    private let forwardPrimitive: dnnl_primitive_t, backwardPrimitive: dnnl_primitive_t
+    private let forwardPrimitive: DNNL.Primitive, backwardPrimitive: DNNL.Primitive
     private let input: DNNL.UserMemory, output: DNNL.UserMemory
     private let inputGradient: DNNL.UserMemory, outputGradient: DNNL.UserMemory
     private let scale: DNNL.UserMemory, shift: DNNL.UserMemory, mean: DNNL.UserMemory, variance: DNNL.UserMemory
@@ -77,11 +77,15 @@ final class DNNLBatchNorm: @unchecked Sendable {
         var forwardDescriptor: dnnl_primitive_desc_t?, backwardDescriptor: dnnl_primitive_desc_t?
         guard DNNL.check(dnnl_batch_normalization_forward_desc_init(&forward, key.training ? dnnl_forward_training : dnnl_forward_inference,
                                                                     &data, key.epsilon, flags)),
-              DNNL.check(dnnl_primitive_desc_create(&forwardDescriptor, &forward, nil, context.engine, nil)), let forwardDescriptor,
+              DNNL.check(DNNL.withAttributes {
+                  dnnl_primitive_desc_create(&forwardDescriptor, &forward, $0, context.engine, nil)
+              }), let forwardDescriptor,
               DNNL.check(dnnl_batch_normalization_backward_desc_init(&backward, dnnl_backward, &data, &data, key.epsilon, flags)),
-              DNNL.check(dnnl_primitive_desc_create(&backwardDescriptor, &backward, nil, context.engine, forwardDescriptor)),
+              DNNL.check(DNNL.withAttributes {
+                  dnnl_primitive_desc_create(&backwardDescriptor, &backward, $0, context.engine, forwardDescriptor)
+              }),
               let backwardDescriptor,
-              let forwardPrimitive = DNNL.primitive(forwardDescriptor), let backwardPrimitive = DNNL.primitive(backwardDescriptor)
+              let forwardPrimitive = DNNL.Primitive(forwardDescriptor, context), let backwardPrimitive = DNNL.Primitive(backwardDescriptor, context)
         else { return nil }
         dnnl_primitive_desc_destroy(forwardDescriptor)
         dnnl_primitive_desc_destroy(backwardDescriptor)

@@ -102,7 +102,7 @@ final class DNNLConvolution: @unchecked Sendable {
     private var userWeightsDesc = dnnl_memory_desc_t(), anyWeightsDesc = dnnl_memory_desc_t()
     private var descriptor = dnnl_convolution_desc_t()
     private let forwardDescriptor: dnnl_primitive_desc_t
-    private let forwardPrimitive: dnnl_primitive_t
+    private let forwardPrimitive: DNNL.Primitive
     private let source: DNNL.UserMemory, destination: DNNL.UserMemory
     /// The bias of a fused forward pass, or the bias gradient of a backward one.
     private let biasMemory: DNNL.UserMemory
@@ -133,20 +133,20 @@ final class DNNLConvolution: @unchecked Sendable {
             : dnnl_convolution_forward_desc_init(&descriptor, dnnl_forward_training, dnnl_convolution_direct, &sourceDesc,
                                                  &anyWeightsDesc, nil, &destinationDesc, k.strides, k.padBefore, k.padAfter)
         guard DNNL.check(described) else { return nil }
-        var attributes: dnnl_primitive_attr_t?, postOps: dnnl_post_ops_t?
-        if k.biasRelu {
-            guard DNNL.check(dnnl_primitive_attr_create(&attributes)), DNNL.check(dnnl_post_ops_create(&postOps)),
-                  DNNL.check(dnnl_post_ops_append_eltwise(postOps, 1, dnnl_eltwise_relu, 0, 0)),
-                  DNNL.check(dnnl_primitive_attr_set_post_ops(attributes, postOps))
-            else { return nil }
+        var pd: dnnl_primitive_desc_t?, forward = descriptor
+        let made = DNNL.withAttributes { attributes in
+            var postOps: dnnl_post_ops_t?
+            defer { if let postOps { dnnl_post_ops_destroy(postOps) } }
+            if k.biasRelu {
+                guard DNNL.check(dnnl_post_ops_create(&postOps)),
+                      DNNL.check(dnnl_post_ops_append_eltwise(postOps, 1, dnnl_eltwise_relu, 0, 0)),
+                      DNNL.check(dnnl_primitive_attr_set_post_ops(attributes, postOps))
+                else { return false }
+            }
+            return DNNL.check(dnnl_primitive_desc_create(&pd, &forward, attributes, context.engine, nil))
         }
-        defer {
-            if let postOps { dnnl_post_ops_destroy(postOps) }
-            if let attributes { dnnl_primitive_attr_destroy(attributes) }
-        }
-        var pd: dnnl_primitive_desc_t?
-        guard DNNL.check(dnnl_primitive_desc_create(&pd, &descriptor, attributes, context.engine, nil)), let pd,
-              let primitive = DNNL.primitive(pd),
+        guard made, let pd,
+              let primitive = DNNL.Primitive(pd, context),
               let source = DNNL.UserMemory(sourceDesc, context), let destination = DNNL.UserMemory(destinationDesc, context),
               let biasMemory = DNNL.UserMemory(biasDesc, context),
               let weights = Weights(user: userWeightsDesc, kernel: dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0).pointee,
@@ -158,7 +158,7 @@ final class DNNLConvolution: @unchecked Sendable {
 
     /// A backward primitive and its weights in the kernel's layout.
     private struct Stage {
-        let primitive: dnnl_primitive_t
+        let primitive: DNNL.Primitive
         let weights: Weights
     }
 
@@ -189,8 +189,8 @@ final class DNNLConvolution: @unchecked Sendable {
 
     private func makeStage(_ d: inout dnnl_convolution_desc_t, weightsQuery: dnnl_query_t) -> Stage {
         var pd: dnnl_primitive_desc_t?
-        DNNL.require(dnnl_primitive_desc_create(&pd, &d, nil, context.engine, forwardDescriptor))
-        guard let pd, let primitive = DNNL.primitive(pd),
+        DNNL.require(DNNL.withAttributes { dnnl_primitive_desc_create(&pd, &d, $0, context.engine, forwardDescriptor) })
+        guard let pd, let primitive = DNNL.Primitive(pd, context),
               let weights = Weights(user: userWeightsDesc, kernel: dnnl_primitive_desc_query_md(pd, weightsQuery, 0).pointee,
                                     context: context)
         else { fatalError("oneDNN: could not create a backward convolution that matches its forward one") }
@@ -206,7 +206,7 @@ extension DNNLConvolution {
     final class Weights {
         let memory: dnnl_memory_t
         private let user: DNNL.UserMemory
-        private let toKernel: dnnl_primitive_t?, toUser: dnnl_primitive_t?
+        private let toKernel: DNNL.Primitive?, toUser: DNNL.Primitive?
 
         init?(user userDesc: dnnl_memory_desc_t, kernel kernelDesc: dnnl_memory_desc_t, context: DNNL.Context) {
             var userDesc = userDesc, kernelDesc = kernelDesc
@@ -221,14 +221,16 @@ extension DNNLConvolution {
             // DNNL_MEMORY_ALLOCATE is the C macro ((void *)(size_t)-1).
             guard DNNL.check(dnnl_memory_create(&memory, &kernelDesc, context.engine, UnsafeMutableRawPointer(bitPattern: -1))),
                   let memory,
-                  DNNL.check(dnnl_reorder_primitive_desc_create(&forward, &userDesc, context.engine, &kernelDesc, context.engine, nil)),
-                  DNNL.check(dnnl_reorder_primitive_desc_create(&backward, &kernelDesc, context.engine, &userDesc, context.engine, nil)),
+                  DNNL.withAttributes({ dnnl_reorder_primitive_desc_create(&forward, &userDesc, context.engine, &kernelDesc,
+                                                                           context.engine, $0) }) == dnnl_success,
+                  DNNL.withAttributes({ dnnl_reorder_primitive_desc_create(&backward, &kernelDesc, context.engine, &userDesc,
+                                                                           context.engine, $0) }) == dnnl_success,
                   let forward, let backward
             else { return nil }
             defer { dnnl_primitive_desc_destroy(forward); dnnl_primitive_desc_destroy(backward) }
             self.memory = memory
-            toKernel = DNNL.primitive(forward)
-            toUser = DNNL.primitive(backward)
+            toKernel = DNNL.Primitive(forward, context)
+            toUser = DNNL.Primitive(backward, context)
             if toKernel == nil || toUser == nil { return nil }
         }
 

@@ -58,8 +58,8 @@ final class DNNLPooling: @unchecked Sendable {
     }
 
     private let context: DNNL.Context
-    private let forwardPrimitive: dnnl_primitive_t
-    private let backwardPrimitive: dnnl_primitive_t?
+    private let forwardPrimitive: DNNL.Primitive
+    private let backwardPrimitive: DNNL.Primitive?
     private let source: DNNL.UserMemory, destination: DNNL.UserMemory
     private let workspaceMemory: dnnl_memory_t?
 
@@ -77,8 +77,10 @@ final class DNNLPooling: @unchecked Sendable {
         guard DNNL.check(dnnl_pooling_forward_desc_init(&forward, k.training ? dnnl_forward_training : dnnl_forward_inference,
                                                         dnnl_pooling_max, &sourceDesc, &destinationDesc,
                                                         strides, kernel, padBefore, padAfter)),
-              DNNL.check(dnnl_primitive_desc_create(&forwardDescriptor, &forward, nil, context.engine, nil)),
-              let forwardDescriptor, let forwardPrimitive = DNNL.primitive(forwardDescriptor),
+              DNNL.check(DNNL.withAttributes {
+                  dnnl_primitive_desc_create(&forwardDescriptor, &forward, $0, context.engine, nil)
+              }),
+              let forwardDescriptor, let forwardPrimitive = DNNL.Primitive(forwardDescriptor, context),
               let source = DNNL.UserMemory(sourceDesc, context), let destination = DNNL.UserMemory(destinationDesc, context)
         else { return nil }
         defer { dnnl_primitive_desc_destroy(forwardDescriptor) }
@@ -94,8 +96,10 @@ final class DNNLPooling: @unchecked Sendable {
         guard DNNL.check(dnnl_memory_create(&workspaceMemory, &workspaceDesc, context.engine, nil)), let workspaceMemory,
               DNNL.check(dnnl_pooling_backward_desc_init(&backward, dnnl_pooling_max, &sourceDesc, &destinationDesc,
                                                          strides, kernel, padBefore, padAfter)),
-              DNNL.check(dnnl_primitive_desc_create(&backwardDescriptor, &backward, nil, context.engine, forwardDescriptor)),
-              let backwardDescriptor, let backwardPrimitive = DNNL.primitive(backwardDescriptor)
+              DNNL.check(DNNL.withAttributes {
+                  dnnl_primitive_desc_create(&backwardDescriptor, &backward, $0, context.engine, forwardDescriptor)
+              }),
+              let backwardDescriptor, let backwardPrimitive = DNNL.Primitive(backwardDescriptor, context)
         else { return nil }
         dnnl_primitive_desc_destroy(backwardDescriptor)
         (self.backwardPrimitive, self.workspaceMemory) = (backwardPrimitive, workspaceMemory)
