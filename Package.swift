@@ -43,7 +43,7 @@ let package = Package(
             "FernTensor", "FernNN", "FernData", "FernPlot", "FernAnalysis", "FernLang", "FernNotebook", "FernREPL",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .testTarget(name: "FernTensorTests", dependencies: ["FernTensor"],
+        .testTarget(name: "FernTensorTests", dependencies: ["FernTensor", "FernTestSupport"],
                     resources: [.copy("Fixtures")]),
         .target(name: "FernTestSupport", dependencies: ["CCairo"], path: "Tests/FernTestSupport"),
         .testTarget(name: "FernNNTests", dependencies: ["FernNN", "FernTensor", "FernTestSupport"]),

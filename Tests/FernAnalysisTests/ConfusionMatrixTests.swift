@@ -17,7 +17,8 @@ import Testing
         #expect(matrix.support == [4, 2, 4])
         #expect(matrix.precision.map { ($0 * 1000).rounded() } == [667, 333, 750])
         #expect(matrix.recall == [0.5, 0.5, 0.75])
-        #expect(abs(matrix.f1[0] - 2 * (2.0 / 3 * 0.5) / (2.0 / 3 + 0.5)) < 1e-12)
+        // Exact: the same Double operations (doubling is exact, so 2·p·r = 2·(p·r)).
+        #expect(matrix.f1[0] == 2 * (2.0 / 3 * 0.5) / (2.0 / 3 + 0.5))
         #expect(matrix.rowNormalized[1] == [0.5, 0.5, 0])
         let top = matrix.mostConfused(top: 2)
         #expect(top.count == 2 && top.allSatisfy { $0.count == 1 })

@@ -1,4 +1,5 @@
 import FernTensor
+import FernTestSupport
 import Testing
 @testable import FernData
 
@@ -22,19 +23,18 @@ import Testing
         let expected: [Float] = [7.0 / 8, 7.0 / 4, 0, 7.0 / 12, 0, 0, 7.0 / 4]
         let weights = dataset.classWeights()
         #expect(weights.count == 7)
-        for (weight, want) in zip(weights, expected) {
-            #expect(abs(weight - want) < 1e-6, "\(weights) vs \(expected)")
-        }
-        // "Balanced": the weights summed over all images equal the image count.
+        // Exact: both are the Double quotient rounded once to Float.
+        #expect(weights == expected, "\(weights) vs \(expected)")
+        // "Balanced": the weights summed over all images equal the image count (each ½ ulp off, then 7 Float additions).
         let total = dataset.labels.reduce(Float(0)) { $0 + weights[$1] }
-        #expect(abs(total - 7) < 1e-5)
+        #expect(Double(abs(total - 7)) <= Tolerance.sum(terms: 7, absoluteSum: 7, extraOperations: 1))
     }
 
     @Test func ferLikeImbalanceGivesDisgustTheLargestWeight() throws {
         let counts = [3995, 436, 4097, 7215, 4830, 3171, 4965]
         let weights = try indexedDataset(labels: labels(counts: counts)).classWeights()
         let expected = counts.map { Float(28709.0 / (7.0 * Double($0))) }
-        for (weight, want) in zip(weights, expected) { #expect(abs(weight - want) < 1e-5) }
+        #expect(weights == expected)  // the same Double quotient, rounded once to Float
         #expect(weights.firstIndex(of: weights.max()!) == 1)
     }
 

@@ -90,6 +90,7 @@ func pngSize(_ path: String) -> (width: Int, height: Int)? {
     return (png.width, png.height)
 }
 
-func isClose(_ a: Double, _ b: Double, relative: Double = 1e-3, absolute: Double = 1e-4) -> Bool {
+/// Within `absolute + relative · max(|a|, |b|)`; for checks that are not about rounding (Tolerance covers those).
+func isClose(_ a: Double, _ b: Double, relative: Double, absolute: Double) -> Bool {
     abs(a - b) <= absolute + relative * max(abs(a), abs(b))
 }

@@ -1,7 +1,8 @@
+import FernTensor
+import FernTestSupport
 import Foundation
 import Testing
 @testable import FernNN
-import FernTensor
 
 @Suite struct ScheduleTests {
     @Test func constantRateNeverChanges() {
@@ -15,7 +16,8 @@ import FernTensor
         let schedule = try LearningRateSchedule.step(0.1, every: 10, factor: 0.5)
         // Epochs 0–9: 0.1; 10–19: 0.1·0.5 = 0.05; 20–25: 0.1·0.5² = 0.025.
         let expected = Array(repeating: 0.1, count: 10) + Array(repeating: 0.05, count: 10) + Array(repeating: 0.025, count: 6)
-        expectClose((0...25).map { schedule.rate(epoch: $0) }, expected, tolerance: 1e-8)
+        // Float(0.1) is one rounding; powf of 0.5 and the product are exact.
+        expectClose((0...25).map { schedule.rate(epoch: $0) }, expected, tolerance: Tolerance.chain(operations: 1, magnitude: 0.1))
     }
 
     @Test func stepScheduleRejectsNonPositiveSettings() {
@@ -25,13 +27,15 @@ import FernTensor
 
     @Test func cosineFallsFromStartToFloorAndStaysThere() throws {
         let schedule = try LearningRateSchedule.cosine(0.1, totalEpochs: 10, minimumRate: 0.01)
-        // rate = 0.01 + (0.1 − 0.01)·½·(1 + cos(π·epoch/10))
-        expectClose(schedule.rate(epoch: 0), 0.1)                                   // cos 0 = 1
-        expectClose(schedule.rate(epoch: 2), 0.01 + 0.09 * 0.5 * (1 + 0.809016994)) // cos(π/5)
-        expectClose(schedule.rate(epoch: 5), 0.055)                                 // cos(π/2) = 0
-        expectClose(schedule.rate(epoch: 10), 0.01)                                 // cos π = −1
-        expectClose(schedule.rate(epoch: 15), 0.01)                                 // past the end: the floor
-        expectClose(schedule.rate(epoch: 1000), 0.01)
+        // rate = 0.01 + (0.1 − 0.01)·½·(1 + cos(π·epoch/10)), in Float: the two rates and π rounded, epoch/10,
+        // the subtraction, cos (1.5 ulps), 1 + cos, two products and the sum: 12 roundings of values ≤ 0.1.
+        let tolerance = Tolerance.chain(operations: 12, magnitude: 0.1)
+        expectClose(schedule.rate(epoch: 0), 0.1, tolerance: tolerance)                                   // cos 0 = 1
+        expectClose(schedule.rate(epoch: 2), 0.01 + 0.09 * 0.5 * (1 + 0.809016994), tolerance: tolerance) // cos(π/5)
+        expectClose(schedule.rate(epoch: 5), 0.055, tolerance: tolerance)                                 // cos(π/2) = 0
+        expectClose(schedule.rate(epoch: 10), 0.01, tolerance: tolerance)                                 // cos π = −1
+        expectClose(schedule.rate(epoch: 15), 0.01, tolerance: tolerance)                                 // past the end: the floor
+        expectClose(schedule.rate(epoch: 1000), 0.01, tolerance: tolerance)
         expectError(containing: ["totalEpochs > 0"]) { _ = try LearningRateSchedule.cosine(0.1, totalEpochs: 0) }
     }
 

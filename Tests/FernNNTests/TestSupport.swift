@@ -30,13 +30,14 @@ func separableData(count: Int, shape: [Int], classes: Int, seed: UInt64) throws 
     return (images, labels)
 }
 
-func expectClose(_ actual: Float, _ expected: Double, tolerance: Double = 1e-6,
+/// `actual` within `tolerance` of `expected`; callers derive the tolerance from the computation (`Tolerance`).
+func expectClose(_ actual: Float, _ expected: Double, tolerance: Double,
                  sourceLocation: SourceLocation = #_sourceLocation) {
     #expect(Swift.abs(Double(actual) - expected) <= tolerance, "\(actual) is not within \(tolerance) of \(expected)",
             sourceLocation: sourceLocation)
 }
 
-func expectClose(_ actual: [Float], _ expected: [Double], tolerance: Double = 1e-6,
+func expectClose(_ actual: [Float], _ expected: [Double], tolerance: Double,
                  sourceLocation: SourceLocation = #_sourceLocation) {
     #expect(actual.count == expected.count, "\(actual.count) values, expected \(expected.count)", sourceLocation: sourceLocation)
     for (a, e) in zip(actual, expected) { expectClose(a, e, tolerance: tolerance, sourceLocation: sourceLocation) }

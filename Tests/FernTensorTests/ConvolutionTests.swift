@@ -1,3 +1,4 @@
+import FernTestSupport
 import Testing
 @testable import FernTensor
 
@@ -35,16 +36,25 @@ import Testing
 
     /// The 7-loop definition, accumulated in Double.
     static func referenceConv(_ x: Tensor, _ w: Tensor, stride: (Int, Int), padding: Padding) -> Tensor {
+        referenceConvWithBounds(x, w, stride: stride, padding: padding).value
+    }
+
+    /// The 7-loop definition, and how far a Float convolution may be from it: each output sums
+    /// kh·kw·c products, so it is within `Tolerance.sum` of Σ|x·w| (one more rounding: the
+    /// reference's own, to Float).
+    static func referenceConvWithBounds(_ x: Tensor, _ w: Tensor, stride: (Int, Int),
+                                        padding: Padding) -> (value: Tensor, bounds: [Double]) {
         let (n, h, wd, c) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
         let (kh, kw, o) = (w.shape[0], w.shape[1], w.shape[3])
         let (oh, pt) = axisGeometry(size: h, kernel: kh, stride: stride.0, padding: padding)
         let (ow, pl) = axisGeometry(size: wd, kernel: kw, stride: stride.1, padding: padding)
         var out = [Float](repeating: 0, count: n * oh * ow * o)
+        var bounds = [Double](repeating: 0, count: out.count)
         for b in 0..<n {
             for oy in 0..<oh {
                 for ox in 0..<ow {
                     for oc in 0..<o {
-                        var sum = 0.0
+                        var sum = 0.0, absoluteSum = 0.0
                         for ky in 0..<kh {
                             let iy = oy * stride.0 + ky - pt
                             if iy < 0 || iy >= h { continue }
@@ -52,29 +62,42 @@ import Testing
                                 let ix = ox * stride.1 + kx - pl
                                 if ix < 0 || ix >= wd { continue }
                                 for ic in 0..<c {
-                                    sum += Double(x.scalars[((b * h + iy) * wd + ix) * c + ic])
+                                    let term = Double(x.scalars[((b * h + iy) * wd + ix) * c + ic])
                                         * Double(w.scalars[((ky * kw + kx) * c + ic) * o + oc])
+                                    sum += term
+                                    absoluteSum += Swift.abs(term)
                                 }
                             }
                         }
-                        out[((b * oh + oy) * ow + ox) * o + oc] = Float(sum)
+                        let i = ((b * oh + oy) * ow + ox) * o + oc
+                        out[i] = Float(sum)
+                        bounds[i] = Tolerance.sum(terms: kh * kw * c, absoluteSum: absoluteSum, extraOperations: 1)
                     }
                 }
             }
         }
-        return try! Tensor(shape: [n, oh, ow, o], scalars: out)
+        return (try! Tensor(shape: [n, oh, ow, o], scalars: out), bounds)
     }
 
     /// The transposed loops: dX and dW of Σ conv(x, w) · dy.
     static func referenceConvBackward(_ x: Tensor, _ w: Tensor, _ dy: Tensor,
                                       stride: (Int, Int), padding: Padding) -> (dx: Tensor, dw: Tensor) {
+        let r = referenceConvBackwardWithBounds(x, w, dy, stride: stride, padding: padding)
+        return (r.dx, r.dw)
+    }
+
+    /// The transposed loops, and the rounding bound of each gradient element as in
+    /// `referenceConvWithBounds`: an element of dX sums kh·kw·o products dy·w, one of dW sums
+    /// n·oh·ow products dy·x.
+    static func referenceConvBackwardWithBounds(_ x: Tensor, _ w: Tensor, _ dy: Tensor, stride: (Int, Int), padding: Padding)
+        -> (dx: Tensor, dw: Tensor, dxBounds: [Double], dwBounds: [Double]) {
         let (n, h, wd, c) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
         let (kh, kw, o) = (w.shape[0], w.shape[1], w.shape[3])
         let (oh, pt) = axisGeometry(size: h, kernel: kh, stride: stride.0, padding: padding)
         let (ow, pl) = axisGeometry(size: wd, kernel: kw, stride: stride.1, padding: padding)
         precondition(dy.shape == [n, oh, ow, o])
-        var dx = [Double](repeating: 0, count: x.count)
-        var dw = [Double](repeating: 0, count: w.count)
+        var dx = [Double](repeating: 0, count: x.count), dxAbsolute = dx
+        var dw = [Double](repeating: 0, count: w.count), dwAbsolute = dw
         for b in 0..<n {
             for oy in 0..<oh {
                 for ox in 0..<ow {
@@ -91,6 +114,8 @@ import Testing
                                     let wi = ((ky * kw + kx) * c + ic) * o + oc
                                     dx[xi] += g * Double(w.scalars[wi])
                                     dw[wi] += g * Double(x.scalars[xi])
+                                    dxAbsolute[xi] += Swift.abs(g * Double(w.scalars[wi]))
+                                    dwAbsolute[wi] += Swift.abs(g * Double(x.scalars[xi]))
                                 }
                             }
                         }
@@ -99,26 +124,36 @@ import Testing
             }
         }
         return (try! Tensor(shape: x.shape, scalars: dx.map { Float($0) }),
-                try! Tensor(shape: w.shape, scalars: dw.map { Float($0) }))
+                try! Tensor(shape: w.shape, scalars: dw.map { Float($0) }),
+                dxAbsolute.map { Tolerance.sum(terms: kh * kw * o, absoluteSum: $0, extraOperations: 1) },
+                dwAbsolute.map { Tolerance.sum(terms: n * oh * ow, absoluteSum: $0, extraOperations: 1) })
     }
 
-    /// Every element within `relative · (1 + |expected|)`.
+    /// Every element within `relative · (1 + |expected|)`: for WinogradConvolutionTests, whose tile
+    /// transforms are not plain sums of the products, so `Tolerance.sum` does not bound them.
     static func expectClose(_ actual: Tensor, _ expected: Tensor, relative: Float = 1e-4, _ what: String,
+                            sourceLocation: SourceLocation = #_sourceLocation) {
+        expectClose(actual, expected, within: expected.scalars.map { Double(relative) * (1 + Double(Swift.abs($0))) }, what,
+                    sourceLocation: sourceLocation)
+    }
+
+    /// Every element i within `bounds[i]` (a rounding bound from `Tolerance`).
+    static func expectClose(_ actual: Tensor, _ expected: Tensor, within bounds: [Double], _ what: String,
                             sourceLocation: SourceLocation = #_sourceLocation) {
         #expect(actual.shape == expected.shape, "\(what): shape", sourceLocation: sourceLocation)
         guard actual.shape == expected.shape else { return }
-        var worst = -1, worstExcess: Float = 0
+        var worst = -1, worstExcess = 0.0
         for i in 0..<expected.count {
-            let a = actual.scalars[i], e = expected.scalars[i]
-            let excess = Swift.abs(a - e) - relative * (1 + Swift.abs(e))
+            let a = Double(actual.scalars[i]), e = Double(expected.scalars[i])
+            let excess = Swift.abs(a - e) - bounds[i]
             if a.isNaN || excess > worstExcess {
                 worst = i
                 worstExcess = a.isNaN ? .infinity : excess
             }
         }
         if worst >= 0 {
-            Issue.record("\(what): element \(worst) is \(actual.scalars[worst]), expected \(expected.scalars[worst])",
-                         sourceLocation: sourceLocation)
+            let message = "\(what): element \(worst) is \(actual.scalars[worst]), expected \(expected.scalars[worst]) within \(bounds[worst])"
+            Issue.record(Comment(rawValue: message), sourceLocation: sourceLocation)
         }
     }
 
@@ -126,10 +161,10 @@ import Testing
     static func check(_ c: Case, seed: UInt64, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let x = try randomTensor(c.inputShape, seed: seed)
         let w = try randomTensor(c.filterShape, seed: seed &+ 1000)
-        let expected = referenceConv(x, w, stride: c.stride, padding: c.padding)
+        let expected = referenceConvWithBounds(x, w, stride: c.stride, padding: c.padding)
         try withEachKernels {
             let y = try Tensor.conv2d(x, w, stride: c.stride, padding: c.padding)
-            expectClose(y, expected, "\(c) \(Kernels.override!)", sourceLocation: sourceLocation)
+            expectClose(y, expected.value, within: expected.bounds, "\(c) \(Kernels.override!)", sourceLocation: sourceLocation)
         }
     }
 
@@ -194,13 +229,15 @@ import Testing
             let x = try randomTensor(c.inputShape, seed: 77)
             let w = try randomTensor(c.filterShape, seed: 78)
             let whole = try Tensor.conv2d(x, w, padding: .same)
-            Self.expectClose(whole, Self.referenceConv(x, w, stride: (1, 1), padding: .same), "chunked batch vs loops")
+            let expected = Self.referenceConvWithBounds(x, w, stride: (1, 1), padding: .same)
+            Self.expectClose(whole, expected.value, within: expected.bounds, "chunked batch vs loops")
 
             let perImage = try (0..<c.batch).map { b in
                 try Tensor.conv2d(x.sliced(axis: 0, start: b, end: b + 1), w, padding: .same)
             }
             let joined = try Tensor.concat(perImage, axis: 0)
-            #expect(maxDifference(whole, joined) <= 1e-5, "chunked batch vs one image at a time")
+            // Each is within γ(200)·Σ|x·w| of the exact value (the reference's bound), so within twice that of the other.
+            Self.expectClose(joined, whole, within: expected.bounds.map { 2 * $0 }, "chunked batch vs one image at a time")
         }
     }
 
@@ -234,15 +271,15 @@ import Testing
             let x = try randomTensor([2, 6, 6, 3], seed: 21)
             let w = try randomTensor([3, 3, 3, 2], seed: 22)
             let dy = try randomTensor([2, 3, 3, 2], seed: 23)
-            let expected = Self.referenceConvBackward(x, w, dy, stride: (2, 2), padding: .same)
+            let expected = Self.referenceConvBackwardWithBounds(x, w, dy, stride: (2, 2), padding: .same)
 
             let tx = x.requiringGrad()
             let dx = try gradients(of: (Tensor.conv2d(tx, w, stride: (2, 2), padding: .same) * dy).sum(), wrt: [tx])[0]
-            Self.expectClose(dx, expected.dx, "dX with a constant filter")
+            Self.expectClose(dx, expected.dx, within: expected.dxBounds, "dX with a constant filter")
 
             let tw = w.requiringGrad()
             let dw = try gradients(of: (Tensor.conv2d(x, tw, stride: (2, 2), padding: .same) * dy).sum(), wrt: [tw])[0]
-            Self.expectClose(dw, expected.dw, "dW with a constant input")
+            Self.expectClose(dw, expected.dw, within: expected.dwBounds, "dW with a constant input")
         }
     }
 
@@ -257,12 +294,12 @@ import Testing
             let w = try randomTensor(c.filterShape, seed: UInt64(c.kernel.0 * 7 + c.kernel.1))
             let y = try Tensor.conv2d(x, w, stride: c.stride, padding: c.padding)
             let dy = try randomTensor(y.shape, seed: 5)
-            let expected = Self.referenceConvBackward(x, w, dy, stride: c.stride, padding: c.padding)
+            let expected = Self.referenceConvBackwardWithBounds(x, w, dy, stride: c.stride, padding: c.padding)
 
             let (tx, tw) = (x.requiringGrad(), w.requiringGrad())
             let grads = try gradients(of: (Tensor.conv2d(tx, tw, stride: c.stride, padding: c.padding) * dy).sum(), wrt: [tx, tw])
-            Self.expectClose(grads[0], expected.dx, "dX \(c)")
-            Self.expectClose(grads[1], expected.dw, "dW \(c)")
+            Self.expectClose(grads[0], expected.dx, within: expected.dxBounds, "dX \(c)")
+            Self.expectClose(grads[1], expected.dw, within: expected.dwBounds, "dW \(c)")
         }
     }
 
@@ -273,12 +310,12 @@ import Testing
             let x = try randomTensor([12, 48, 48, 8], seed: 81)
             let w = try randomTensor([5, 5, 8, 4], seed: 82)
             let dy = try randomTensor([12, 48, 48, 4], seed: 83)
-            let expected = Self.referenceConvBackward(x, w, dy, stride: (1, 1), padding: .same)
+            let expected = Self.referenceConvBackwardWithBounds(x, w, dy, stride: (1, 1), padding: .same)
 
             let (tx, tw) = (x.requiringGrad(), w.requiringGrad())
             let grads = try gradients(of: (Tensor.conv2d(tx, tw, padding: .same) * dy).sum(), wrt: [tx, tw])
-            Self.expectClose(grads[0], expected.dx, "dX over chunks")
-            Self.expectClose(grads[1], expected.dw, relative: 2e-4, "dW over chunks")
+            Self.expectClose(grads[0], expected.dx, within: expected.dxBounds, "dX over chunks")
+            Self.expectClose(grads[1], expected.dw, within: expected.dwBounds, "dW over chunks")
         }
     }
 
@@ -287,18 +324,30 @@ import Testing
         let x = try randomTensor([3, 9, 8, 4], seed: 61)
         let w = try randomTensor([3, 3, 4, 5], seed: 62)
         let b = try randomTensor([5], seed: 63)
+        // Each path sums the 3·3·4 products and the bias: within γ(37)·(Σ|x·w| + |b|) of the exact value (the
+        // reference's bound is γ(37)·Σ|x·w|); ReLU adds no error.
+        let valueBounds = Self.referenceConvWithBounds(x, w, stride: (2, 1), padding: padding).bounds.enumerated().map { i, bound in
+            2 * (bound + Tolerance.gamma(37) * Double(Swift.abs(b.scalars[i % 5])))
+        }
         try withEachKernels {
             let (tx, tw, tb) = (x.requiringGrad(), w.requiringGrad(), b.requiringGrad())
             let fused = try Tensor.conv2dBiasRelu(tx, tw, bias: tb, stride: (2, 1), padding: padding)
             let composite = try Tensor.biasRelu(Tensor.conv2d(tx, tw, stride: (2, 1), padding: padding), bias: tb)
             #expect(fused.shape == composite.shape)
-            #expect(maxDifference(fused, composite) <= 1e-5, "values with \(Kernels.override!)")
+            Self.expectClose(fused, composite, within: valueBounds, "values with \(Kernels.override!)")
             #expect(fused.scalars.contains(0) && fused.scalars.contains { $0 > 0 }, "some units are cut by the ReLU, some pass")
             let dy = try randomTensor(fused.shape, seed: 64)
             let a = try gradients(of: (fused * dy).sum(), wrt: [tx, tw, tb])
             let c = try gradients(of: (composite * dy).sum(), wrt: [tx, tw, tb])
-            for (name, (ga, gc)) in zip(["dx", "dw", "dbias"], zip(a, c)) {
-                Self.expectClose(ga, gc, "\(name) with \(Kernels.override!)")
+            // Both back-propagate dy through the same ReLU mask: the gradients of the masked dy, each within its bound.
+            let masked = Tensor.reluGradient(dy, output: fused)
+            let expected = Self.referenceConvBackwardWithBounds(x, w, masked, stride: (2, 1), padding: padding)
+            let biasBounds = try masked.abs().sum(axes: [0, 1, 2]).scalars.map {
+                Tolerance.sum(terms: masked.count / 5, absoluteSum: Double($0))
+            }
+            for (name, (ga, gc), bounds) in [("dx", (a[0], c[0]), expected.dxBounds), ("dw", (a[1], c[1]), expected.dwBounds),
+                                             ("dbias", (a[2], c[2]), biasBounds)] {
+                Self.expectClose(ga, gc, within: bounds.map { 2 * $0 }, "\(name) with \(Kernels.override!)")
             }
             // Finite differences need points away from the ReLU's kink: small filters (|conv| ≤ 3.6)
             // and biases of ±5 keep each channel wholly on or wholly off.

@@ -1,31 +1,41 @@
+import FernTestSupport
 import Foundation
 import Testing
 @testable import FernTensor
 
 /// A naive triple-loop product in Double, with NumPy-style batching where one
-/// side may be a plain matrix shared by every batch entry.
+/// side may be a plain matrix shared by every batch entry; with each element's
+/// rounding bound for a Float product (k products summed in any order: Tolerance.sum of Σ|a·b|).
 enum MatmulReference {
-    static func product(_ a: Tensor, _ b: Tensor) -> (shape: [Int], values: [Double]) {
+    static func product(_ a: Tensor, _ b: Tensor) -> (shape: [Int], values: [Double], bounds: [Double]) {
         let (m, k) = (a.shape[a.rank - 2], a.shape[a.rank - 1])
         let n = b.shape[b.rank - 1]
         precondition(b.shape[b.rank - 2] == k, "test bug: inner dimensions")
         let batchShape = a.rank > 2 ? Array(a.shape.dropLast(2)) : Array(b.shape.dropLast(2))
         let batch = batchShape.reduce(1, *)
-        var out = [Double](repeating: 0, count: batch * m * n)
+        var out = [Double](repeating: 0, count: batch * m * n), bounds = out
         for p in 0..<batch {
             let aBase = a.rank > 2 ? p * m * k : 0
             let bBase = b.rank > 2 ? p * k * n : 0
             for i in 0..<m {
                 for j in 0..<n {
-                    var acc = 0.0
+                    var acc = 0.0, absolute = 0.0
                     for r in 0..<k {
-                        acc += Double(a.scalars[aBase + i * k + r]) * Double(b.scalars[bBase + r * n + j])
+                        let term = Double(a.scalars[aBase + i * k + r]) * Double(b.scalars[bBase + r * n + j])
+                        acc += term
+                        absolute += Swift.abs(term)
                     }
                     out[p * m * n + i * n + j] = acc
+                    bounds[p * m * n + i * n + j] = Tolerance.sum(terms: k, absoluteSum: absolute)
                 }
             }
         }
-        return (batchShape + [m, n], out)
+        return (batchShape + [m, n], out, bounds)
+    }
+
+    /// Whether every element is within its bound of the reference.
+    static func matches(_ t: Tensor, _ expected: (shape: [Int], values: [Double], bounds: [Double])) -> Bool {
+        t.shape == expected.shape && zip(t.scalars, zip(expected.values, expected.bounds)).allSatisfy { Swift.abs(Double($0) - $1.0) <= $1.1 }
     }
 }
 
@@ -76,8 +86,7 @@ struct MatmulShapeCase: Sendable, CustomTestStringConvertible {
         let expected = MatmulReference.product(a, b)
         #expect(result.shape == expected.shape)
         #expect(result.count == expected.values.count)
-        let worst = zip(result.scalars, expected.values).map { Swift.abs(Double($0) - $1) }.max() ?? 0
-        #expect(worst < 1e-5)
+        #expect(MatmulReference.matches(result, expected))
     }
 
     @Test func largerOddSizedProductMatchesNaiveTripleLoop() throws {
@@ -87,8 +96,7 @@ struct MatmulShapeCase: Sendable, CustomTestStringConvertible {
         let result = try Tensor.matmul(a, b)
         let expected = MatmulReference.product(a, b)
         #expect(result.shape == [67, 71])
-        let worst = zip(result.scalars, expected.values).map { Swift.abs(Double($0) - $1) }.max() ?? 0
-        #expect(worst < 1e-4)
+        #expect(MatmulReference.matches(result, expected))
     }
 
     @Test func emptyInnerDimensionGivesZeros() throws {
@@ -152,9 +160,9 @@ struct MatmulShapeCase: Sendable, CustomTestStringConvertible {
         #expect(c.shape == [4, 6])
         for i in 0..<4 {
             for j in 0..<6 {
-                var acc = 0.0
-                for r in 0..<5 { acc += Double(a.scalars[r * 4 + i]) * Double(b.scalars[j * 5 + r]) }
-                #expect(Swift.abs(Double(c.scalars[i * 6 + j]) - acc) < 1e-5)
+                let terms = (0..<5).map { r in Double(a.scalars[r * 4 + i]) * Double(b.scalars[j * 5 + r]) }
+                #expect(Swift.abs(Double(c.scalars[i * 6 + j]) - terms.reduce(0, +))
+                        <= Tolerance.sum(terms: 5, absoluteSum: terms.map(Swift.abs).reduce(0, +)))
             }
         }
         try expectGradientsMatchFiniteDifferences({ try Tensor.matmul($0[0].transposed(), $0[1].transposed()) }, at: [a, b])
@@ -194,36 +202,59 @@ struct MatmulShapeCase: Sendable, CustomTestStringConvertible {
         let grads = try gradients(of: Tensor.softmaxCrossEntropy(logits: logits, labels: labels), wrt: tracked)
 
         func at(_ t: Tensor, _ i: Int, _ j: Int) -> Double { Double(t.scalars[i * t.shape[1] + j]) }
-        var pre = [[Double]](repeating: [Double](repeating: 0, count: h), count: n)
+        // Alongside each value, how far its Float computation can be from it (`error`, first order): a sum of
+        // `count` products a·b (and a bias) rounds within Tolerance.sum of Σ|a·b|, and carries its operands' errors.
+        func error(_ count: Int, bias: Double = 0, _ term: (Int) -> (a: Double, aError: Double, b: Double, bError: Double)) -> Double {
+            let terms = (0..<count).map(term)
+            return Tolerance.sum(terms: count + 1, absoluteSum: terms.reduce(Swift.abs(bias)) { $0 + Swift.abs($1.a * $1.b) })
+                + terms.reduce(0) { $0 + Swift.abs($1.a) * $1.bError + $1.aError * Swift.abs($1.b) }
+        }
+        var pre = [[Double]](repeating: [Double](repeating: 0, count: h), count: n), preError = pre
         for i in 0..<n { for j in 0..<h {
             pre[i][j] = Double(b1.scalars[j]) + (0..<d).reduce(0.0) { $0 + at(x, i, $1) * at(w1, $1, j) }
+            preError[i][j] = error(d, bias: Double(b1.scalars[j])) { (at(x, i, $0), 0, at(w1, $0, j), 0) }
         } }
         let act = pre.map { $0.map { Swift.max($0, 0) } }
-        var dLogits = [[Double]](repeating: [Double](repeating: 0, count: c), count: n)
+        var dLogits = [[Double]](repeating: [Double](repeating: 0, count: c), count: n), dLogitsError = dLogits
         for i in 0..<n {
             let z = (0..<c).map { j in Double(b2.scalars[j]) + (0..<h).reduce(0.0) { $0 + act[i][$1] * at(w2, $1, j) } }
+            let zError = (0..<c).map { j in error(h, bias: Double(b2.scalars[j])) { (act[i][$0], preError[i][$0], at(w2, $0, j), 0) } }
             let top = z.max()!
             let e = z.map { Foundation.exp($0 - top) }
             let total = e.reduce(0, +)
-            for j in 0..<c { dLogits[i][j] = (e[j] / total - (j == labels[i] ? 1 : 0)) / Double(n) }
+            for j in 0..<c {
+                let p = e[j] / total, target: Double = j == labels[i] ? 1 : 0
+                dLogits[i][j] = (p - target) / Double(n)
+                // p = exp(log-softmax): its own rounding (logBound, then exp), and the logits' errors (∂p/∂z ≤ p each way);
+                // then − target and × w/Σw (3 roundings).
+                let pError = p * (SoftmaxReference.logBound(z.map { Float($0) }, output: Foundation.log(p))
+                                  + Tolerance.ulps(Tolerance.expUlps, of: 1) + 2 * zError.max()!)
+                dLogitsError[i][j] = pError / Double(n) + Tolerance.chain(operations: 3, magnitude: Swift.abs(dLogits[i][j]))
+            }
         }
-        var dPre = [[Double]](repeating: [Double](repeating: 0, count: h), count: n)
+        var dPre = [[Double]](repeating: [Double](repeating: 0, count: h), count: n), dPreError = dPre
         for i in 0..<n { for j in 0..<h where pre[i][j] > 0 {
             dPre[i][j] = (0..<c).reduce(0.0) { $0 + dLogits[i][$1] * at(w2, j, $1) }
+            dPreError[i][j] = error(c) { (dLogits[i][$0], dLogitsError[i][$0], at(w2, j, $0), 0) }
         } }
-        func close(_ t: Tensor, _ expected: [Double]) -> Bool {
-            zip(t.scalars, expected).allSatisfy { Swift.abs(Double($0) - $1) < 1e-5 }
+        func close(_ t: Tensor, _ expected: [Double], _ bounds: [Double]) -> Bool {
+            zip(t.scalars, zip(expected, bounds)).allSatisfy { Swift.abs(Double($0) - $1.0) <= $1.1 }
         }
         let dx = (0..<n).flatMap { i in (0..<d).map { k in (0..<h).reduce(0.0) { $0 + dPre[i][$1] * at(w1, k, $1) } } }
+        let dxError = (0..<n).flatMap { i in (0..<d).map { k in error(h) { (dPre[i][$0], dPreError[i][$0], at(w1, k, $0), 0) } } }
         let dw1 = (0..<d).flatMap { k in (0..<h).map { j in (0..<n).reduce(0.0) { $0 + at(x, $1, k) * dPre[$1][j] } } }
+        let dw1Error = (0..<d).flatMap { k in (0..<h).map { j in error(n) { (at(x, $0, k), 0, dPre[$0][j], dPreError[$0][j]) } } }
         let db1 = (0..<h).map { j in (0..<n).reduce(0.0) { $0 + dPre[$1][j] } }
+        let db1Error = (0..<h).map { j in error(n) { (dPre[$0][j], dPreError[$0][j], 1, 0) } }
         let dw2 = (0..<h).flatMap { k in (0..<c).map { j in (0..<n).reduce(0.0) { $0 + act[$1][k] * dLogits[$1][j] } } }
+        let dw2Error = (0..<h).flatMap { k in (0..<c).map { j in error(n) { (act[$0][k], preError[$0][k], dLogits[$0][j], dLogitsError[$0][j]) } } }
         let db2 = (0..<c).map { j in (0..<n).reduce(0.0) { $0 + dLogits[$1][j] } }
-        #expect(grads[0].shape == [n, d] && close(grads[0], dx))
-        #expect(grads[1].shape == [d, h] && close(grads[1], dw1))
-        #expect(grads[2].shape == [h] && close(grads[2], db1))
-        #expect(grads[3].shape == [h, c] && close(grads[3], dw2))
-        #expect(grads[4].shape == [c] && close(grads[4], db2))
+        let db2Error = (0..<c).map { j in error(n) { (dLogits[$0][j], dLogitsError[$0][j], 1, 0) } }
+        #expect(grads[0].shape == [n, d] && close(grads[0], dx, dxError))
+        #expect(grads[1].shape == [d, h] && close(grads[1], dw1, dw1Error))
+        #expect(grads[2].shape == [h] && close(grads[2], db1, db1Error))
+        #expect(grads[3].shape == [h, c] && close(grads[3], dw2, dw2Error))
+        #expect(grads[4].shape == [c] && close(grads[4], db2, db2Error))
     }
 
     @Test func mismatchedOperandsThrowInsteadOfCrashing() throws {
