@@ -129,14 +129,6 @@ import Testing
                 dwAbsolute.map { Tolerance.sum(terms: n * oh * ow, absoluteSum: $0, extraOperations: 1) })
     }
 
-    /// Every element within `relative · (1 + |expected|)`: for WinogradConvolutionTests, whose tile
-    /// transforms are not plain sums of the products, so `Tolerance.sum` does not bound them.
-    static func expectClose(_ actual: Tensor, _ expected: Tensor, relative: Float = 1e-4, _ what: String,
-                            sourceLocation: SourceLocation = #_sourceLocation) {
-        expectClose(actual, expected, within: expected.scalars.map { Double(relative) * (1 + Double(Swift.abs($0))) }, what,
-                    sourceLocation: sourceLocation)
-    }
-
     /// Every element i within `bounds[i]` (a rounding bound from `Tolerance`).
     static func expectClose(_ actual: Tensor, _ expected: Tensor, within bounds: [Double], _ what: String,
                             sourceLocation: SourceLocation = #_sourceLocation) {
