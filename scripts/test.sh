@@ -15,11 +15,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 numerical='FernTensorTests|FernNNTests|FernAnalysisTests'
+# name|CPU flags the path needs|settings
 paths=(
-  "AVX2 CPU (Winograd AVX2, oneDNN AVX2, OpenBLAS Haswell)|FERN_ISA=avx2 OPENBLAS_CORETYPE=Haswell"
-  "AVX2, direct convolution (oneDNN AVX2, OpenBLAS Haswell)|FERN_WINOGRAD=0 ONEDNN_MAX_CPU_ISA=AVX2 OPENBLAS_CORETYPE=Haswell"
-  "CPU without AVX (oneDNN SSE4.1, OpenBLAS Penryn)|FERN_ISA=sse41 OPENBLAS_CORETYPE=Penryn"
-  "Fern's own loops (FERN_KERNELS=builtin)|FERN_KERNELS=builtin"
+  "AVX2 CPU (Winograd AVX2, oneDNN AVX2, OpenBLAS Haswell)|avx2 fma|FERN_ISA=avx2 OPENBLAS_CORETYPE=Haswell"
+  "AVX2, direct convolution (oneDNN AVX2, OpenBLAS Haswell)|avx2 fma|FERN_WINOGRAD=0 ONEDNN_MAX_CPU_ISA=AVX2 OPENBLAS_CORETYPE=Haswell"
+  "CPU without AVX (oneDNN SSE4.1, OpenBLAS Penryn)|sse4_1|FERN_ISA=sse41 OPENBLAS_CORETYPE=Penryn"
+  "Fern's own loops (FERN_KERNELS=builtin)||FERN_KERNELS=builtin"
 )
 
 say() { printf '\n==> %s\n' "$*"; }
@@ -37,7 +38,15 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 for entry in "${paths[@]}"; do
   name=${entry%%|*}
-  settings=${entry#*|}
+  rest=${entry#*|}
+  needs=${rest%%|*}
+  settings=${rest#*|}
+  missing=""
+  for flag in $needs; do [[ " $flags " == *" $flag "* ]] || missing+=" $flag"; done
+  if [ -n "$missing" ]; then
+    say "numerical suites on $name: cannot run here (this CPU lacks$missing)"
+    continue
+  fi
   say "numerical suites on $name: $settings"
   status=0
   env $settings swift test -c release --skip-build --filter "$numerical" "$@" >"$log" 2>&1 || status=$?
