@@ -29,6 +29,12 @@ let package = Package(
                        providers: [.apt(["zlib1g-dev"])]),
         // No pkgConfig: readline.pc adds -D_DEFAULT_SOURCE, a flag SwiftPM rejects.
         .systemLibrary(name: "CReadline", path: "Sources/CReadline", providers: [.apt(["libreadline-dev"])]),
+        // Terminal graphics (kitty, iTerm2, sixel, Unicode symbols) for figures in the REPL.
+        .systemLibrary(name: "CChafa", path: "Sources/CChafa", pkgConfig: "chafa",
+                       providers: [.apt(["libchafa-dev"])]),
+        // GitHub-flavoured Markdown (tables, fenced code, autolinks) for notebook reports.
+        .systemLibrary(name: "CCmark", path: "Sources/CCmark", pkgConfig: "libcmark-gfm",
+                       providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
         // Winograd convolution kernels: C with AVX-512 target attributes, chosen at run time.
         .target(name: "CWinograd"),
         .target(name: "FernTensor", dependencies: ["CBLAS", "CDNNL", "CWinograd"]),
@@ -37,8 +43,8 @@ let package = Package(
         .target(name: "FernPlot", dependencies: ["FernTensor", "CCairo"]),
         .target(name: "FernAnalysis", dependencies: ["FernTensor", "FernNN", "FernPlot"]),
         .target(name: "FernLang", dependencies: ["FernTensor", "FernNN", "FernData", "FernPlot", "FernAnalysis"]),
-        .target(name: "FernNotebook", dependencies: ["FernLang", "FernPlot"]),
-        .target(name: "FernREPL", dependencies: ["FernLang", "FernNotebook", "FernPlot", "CReadline"]),
+        .target(name: "FernNotebook", dependencies: ["FernLang", "FernPlot", "CCmark"]),
+        .target(name: "FernREPL", dependencies: ["FernLang", "FernNotebook", "FernPlot", "CReadline", "CChafa"]),
         .executableTarget(name: "fern", dependencies: [
             "FernTensor", "FernNN", "FernData", "FernPlot", "FernAnalysis", "FernLang", "FernNotebook", "FernREPL",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
