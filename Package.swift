@@ -57,7 +57,7 @@ let package = Package(
         .testTarget(name: "FernPlotTests", dependencies: ["FernPlot", "FernTensor", "CCairo", "FernTestSupport"]),
         .testTarget(name: "FernLangTests", dependencies: ["FernLang", "FernTensor", "FernTestSupport"]),
         .testTarget(name: "FernNotebookTests", dependencies: ["FernNotebook", "FernLang", "FernTestSupport"]),
-        .testTarget(name: "FernREPLTests", dependencies: ["FernREPL", "FernLang", "FernTestSupport"]),
+        .testTarget(name: "FernREPLTests", dependencies: ["FernREPL", "FernLang", "FernPlot", "FernTestSupport"]),
         .testTarget(name: "FernAnalysisTests", dependencies: ["FernAnalysis", "FernNN", "FernPlot", "FernTensor", "CCairo",
                                                               "FernTestSupport"]),
         .testTarget(name: "IntegrationTests", dependencies: ["FernNN", "FernData", "FernTensor", "FernAnalysis", "FernNotebook",

@@ -4,6 +4,7 @@ enum MetaCommand: Equatable {
     case vars
     case time(String)
     case load(String)
+    case display(DisplayMode?)
     case reset
     case quit
 
@@ -20,6 +21,8 @@ enum MetaCommand: Equatable {
         Spec(name: "vars", usage: ":vars", summary: "the variables defined so far, with type and summary"),
         Spec(name: "time", usage: ":time expr", summary: "run expr and print the wall time it took"),
         Spec(name: "load", usage: ":load file", summary: "run a .fernb notebook's code cells, or a .fern script, here"),
+        Spec(name: "display", usage: ":display [inline|symbols|path]",
+             summary: "how shown figures appear: drawn in the terminal, in symbols, or as paths (FERN_DISPLAY sets the default)"),
         Spec(name: "reset", usage: ":reset", summary: "forget every variable"),
         Spec(name: "quit", usage: ":quit", summary: "leave the prompt (Ctrl-D too)"),
     ]
@@ -58,6 +61,12 @@ enum MetaCommand: Equatable {
             }
             guard !argument.isEmpty else { throw MetaCommandError("usage: :load file.fernb (or file.fern)") }
             self = .load(argument)
+        case "display":
+            do {
+                self = .display(argument.isEmpty ? nil : try DisplayMode(parsing: argument, source: ":display"))
+            } catch {
+                throw MetaCommandError("\(error)")
+            }
         case "reset":
             self = .reset
         default:

@@ -9,8 +9,9 @@ public enum REPL {
         Interrupts.install()
         let interpreter = makeInterpreter()
         interpreter.shouldStop = { Interrupts.isPending }
+        let figureDisplay = makeFigureDisplay(default: .inline)
         // The terminal echoes a Ctrl-C that stops a command as `^C` with no newline.
-        let session = Session(interpreter: interpreter, out: Console.out, error: { text in
+        let session = Session(interpreter: interpreter, figureDisplay: figureDisplay, out: Console.out, error: { text in
             Console.error(Interrupts.isPending ? "\n" + text : text)
         })
         let completer = Completer.forInterpreter(interpreter)
@@ -41,6 +42,21 @@ public enum REPL {
     public static func runScript(_ source: String, file: String = "<stdin>") -> Int32 {
         let session = Session(interpreter: makeInterpreter(), out: Console.out, error: Console.error)
         return session.evaluate(source, file: file) ? 0 : 1
+    }
+
+    /// How figures appear on this standard output: `FERN_DISPLAY`, else `fallback`; nil where
+    /// standard output is no terminal that can draw (a pipe, a file, TERM=dumb).
+    public static func makeFigureDisplay(default fallback: DisplayMode) -> FigureDisplay? {
+        let mode: DisplayMode
+        do {
+            mode = try DisplayMode.fromEnvironment() ?? fallback
+        } catch {
+            Console.error("warning: \(error); showing figures as \(fallback.rawValue)")
+            mode = fallback
+        }
+        guard mode != .path || fallback != .path else { return nil }
+        let terminal = TerminalAbilities.detect()
+        return terminal.isTerminal ? FigureDisplay(mode: mode, terminal: terminal) : nil
     }
 
     /// An interpreter that prints to standard output (and, by default,

@@ -12,13 +12,30 @@ final class Session {
     }
 
     let interpreter: Interpreter
+    /// Draws shown figures in the terminal; nil where there is no terminal to draw in.
+    let figureDisplay: FigureDisplay?
     private let out: (String) -> Void
     private let error: (String) -> Void
 
-    init(interpreter: Interpreter, out: @escaping (String) -> Void, error: @escaping (String) -> Void) {
+    /// With `figureDisplay`, every figure the interpreter shows is also drawn below the line.
+    init(interpreter: Interpreter, figureDisplay: FigureDisplay? = nil,
+         out: @escaping (String) -> Void, error: @escaping (String) -> Void) {
         self.interpreter = interpreter
+        self.figureDisplay = figureDisplay
         self.out = out
         self.error = error
+        if let figureDisplay {
+            let save = interpreter.display
+            interpreter.display = { figure, name in
+                let path = try save(figure, name)
+                do {
+                    try figureDisplay.draw(pngAt: path)
+                } catch let drawing {
+                    error("error: saved \(path) but cannot draw it here: \(drawing)")
+                }
+                return path
+            }
+        }
     }
 
     func handle(_ input: String) -> Outcome {
@@ -83,6 +100,15 @@ final class Session {
             out("time: " + Session.format(seconds: seconds))
         case .load(let path):
             load(path)
+        case .display(nil):
+            out(figureDisplay?.summary ?? "display: path — standard output is not a terminal that can draw")
+        case .display(let mode?):
+            guard let figureDisplay else {
+                error("error: figures cannot be drawn here (standard output is not a terminal); they are saved and their paths printed")
+                break
+            }
+            figureDisplay.mode = mode
+            out(figureDisplay.summary)
         case .reset:
             interpreter.reset()
             out("all variables forgotten")

@@ -64,7 +64,7 @@ import Testing
     @Test func testMetaCommandNames() {
         #expect(complete(":he") == Completions(start: 1, candidates: [Candidate(text: "help", suffix: " ")]))
         #expect(complete(":r") == Completions(start: 1, candidates: [Candidate(text: "reset")]))
-        #expect(complete(":").candidates.map(\.text) == ["help", "vars", "time", "load", "reset", "quit"])
+        #expect(complete(":").candidates.map(\.text) == ["help", "vars", "time", "load", "display", "reset", "quit"])
     }
 
     @Test func testHelpCompletesFunctionNamesAndTimeCompletesCode() {

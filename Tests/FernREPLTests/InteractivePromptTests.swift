@@ -118,11 +118,11 @@ import Testing
     }
 
     /// Runs `fern` with `script` on a pipe; returns exit status, output and errors.
-    static func runScript(_ script: String, in folder: TemporaryFolder) throws -> (Int32, String, String) {
+    static func runScript(_ script: String, in folder: TemporaryFolder, environment extra: [String: String] = [:]) throws -> (Int32, String, String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try requireExecutable())
         process.currentDirectoryURL = folder.url
-        process.environment = environment(folder)
+        process.environment = environment(folder).merging(extra) { $1 }
         let input = Pipe(), output = Pipe(), errors = Pipe()
         process.standardInput = input
         process.standardOutput = output

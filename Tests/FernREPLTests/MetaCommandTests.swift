@@ -29,7 +29,7 @@ import Testing
             _ = try MetaCommand(parsing: ":frobnicate")
         } catch {
             #expect(error.description.contains("unknown command ':frobnicate'"))
-            #expect(error.description.contains(":help, :vars, :time, :load, :reset, :quit"))
+            #expect(error.description.contains(":help, :vars, :time, :load, :display, :reset, :quit"))
         }
     }
 

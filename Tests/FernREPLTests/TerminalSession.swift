@@ -85,6 +85,9 @@ final class TerminalSession {
         TerminalSession.plain(String(decoding: bytes, as: UTF8.self))
     }
 
+    /// Everything the program wrote, escape sequences included.
+    var rawText: String { String(decoding: bytes, as: UTF8.self) }
+
     func type(_ keys: String) {
         let data = Array(keys.utf8)
         var offset = 0
