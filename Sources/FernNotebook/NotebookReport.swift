@@ -36,6 +36,7 @@ struct NotebookReport {
     }
 
     var status: String {
+        if let stop = run.stop { return stop }
         guard let failure = run.failure else { return "completed" }
         return "failed in cell \(failure.cellNumber)\(failure.line.map { " (line \($0))" } ?? "")"
     }
@@ -60,7 +61,7 @@ struct NotebookReport {
             if let note = outcome.cacheNote { text += "\n> \(note)\n" }
             if !outcome.output.isEmpty { text += "\n" + fenced(outcome.output, language: "text") }
             for figure in outcome.figures { text += "\n![\(figure)](\(figure))\n" }
-            if let error = outcome.error { text += "\n**Error**\n\n" + fenced(error, language: "text") }
+            if let error = outcome.error { text += "\n**\(outcome.interrupted ? "Interrupted" : "Error")**\n\n" + fenced(error, language: "text") }
         }
         return text
     }
