@@ -15,6 +15,13 @@ import Foundation
 /// or by `-p`, re-runs it. An entry holds what the cell printed, its
 /// figures, and the variables it bound or may have changed (a model it read
 /// can have been trained in place).
+///
+/// Runs of one notebook into one folder may overlap (two `fern run`s, a
+/// watcher's re-run). An entry is built in a staging folder and swapped in
+/// holding `.lock` exclusively, while readers hold it shared, so no one
+/// reads half an entry. Each run holds `.running` shared while it lasts, and
+/// a run prunes only when it alone holds it, so no run deletes an entry
+/// another run is writing or reading.
 final class CellCache {
     let folder: URL
 
@@ -92,29 +99,35 @@ final class CellCache {
     }
 
     private func entryFolder(_ key: String) -> URL { folder.appendingPathComponent(key) }
+    private var lockPath: String { folder.appendingPathComponent(".lock").path }
+    private var runningPath: String { folder.appendingPathComponent(".running").path }
 
-    /// The entry stored under `key`, if there is a readable one.
-    func entry(for key: Key) -> Entry? {
-        let file = entryFolder(key.hex).appendingPathComponent("entry.json")
-        guard let data = FileManager.default.contents(atPath: file.path) else { return nil }
-        return try? CellCache.decoder.decode(Entry.self, from: data)
+    /// Marks a run in progress until the returned lock goes away; hand it to `prune`.
+    func beginRun() -> FileLock? {
+        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return FileLock(runningPath, .shared)
     }
 
-    /// The variables of `entry`, read back; figures are copied into `outputFolder`.
-    func restore(_ entry: Entry, figuresInto outputFolder: URL) throws -> [String: Value] {
-        let entryURL = entryFolder(entry.key)
-        let tensorFile = entryURL.appendingPathComponent("tensors.safetensors").path
-        let tensors = FileManager.default.fileExists(atPath: tensorFile) ? try Safetensors.read(tensorFile).tensors : [:]
-        var unarchiver = ValueUnarchiver(folder: entryURL, tensors: tensors)
-        var values: [String: Value] = [:]
-        for (name, stored) in entry.variables { values[name] = try unarchiver.value(stored) }
-        for figure in entry.figures {
-            guard let data = FileManager.default.contents(atPath: entryURL.appendingPathComponent(figure).path) else {
-                throw NotebookError("the cache entry lacks figure \(figure)")
+    /// The entry stored under `key` and its variables read back, its
+    /// figures copied into `outputFolder`; nil when there is no readable entry.
+    func restore(_ key: Key, figuresInto outputFolder: URL) throws -> (entry: Entry, values: [String: Value])? {
+        try FileLock.holding(lockPath, .shared) {
+            let entryURL = entryFolder(key.hex)
+            guard let data = FileManager.default.contents(atPath: entryURL.appendingPathComponent("entry.json").path),
+                  let entry = try? CellCache.decoder.decode(Entry.self, from: data) else { return nil }
+            let tensorFile = entryURL.appendingPathComponent("tensors.safetensors").path
+            let tensors = FileManager.default.fileExists(atPath: tensorFile) ? try Safetensors.read(tensorFile).tensors : [:]
+            var unarchiver = ValueUnarchiver(folder: entryURL, tensors: tensors)
+            var values: [String: Value] = [:]
+            for (name, stored) in entry.variables { values[name] = try unarchiver.value(stored) }
+            for figure in entry.figures {
+                guard let data = FileManager.default.contents(atPath: entryURL.appendingPathComponent(figure).path) else {
+                    throw NotebookError("the cache entry lacks figure \(figure)")
+                }
+                try AtomicFile.write(data, to: outputFolder.appendingPathComponent(figure))
             }
-            try AtomicFile.write(data, to: outputFolder.appendingPathComponent(figure))
+            return (entry, values)
         }
-        return values
     }
 
     /// Why no entry matched `key`: the cell's source changed, or which inputs did.
@@ -133,39 +146,44 @@ final class CellCache {
     }
 
     /// Stores a cell's results under `key`: the variables, and copies of its
-    /// figures from `outputFolder`. The entry appears whole or not at all.
+    /// figures from `outputFolder`. The entry appears whole or not at all,
+    /// replacing an earlier one.
     func store(key: Key, cellNumber: Int, output: String, figures: [String], variables: [String: Value],
                outputFolder: URL) throws {
-        let staging = folder.appendingPathComponent(".staging-\(key.hex)-\(ProcessInfo.processInfo.processIdentifier)")
-        try? FileManager.default.removeItem(at: staging)
+        let staging = folder.appendingPathComponent(".staging-\(key.hex)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
-        do {
-            var archiver = ValueArchiver(folder: staging)
-            var stored: [String: StoredValue] = [:]
-            for (name, value) in variables { stored[name] = try archiver.store(value) }
-            if !archiver.tensors.isEmpty {
-                try Safetensors.write(archiver.tensors, to: staging.appendingPathComponent("tensors.safetensors").path)
-            }
-            for figure in figures {
-                try FileManager.default.copyItem(at: outputFolder.appendingPathComponent(figure),
-                                                 to: staging.appendingPathComponent(figure))
-            }
-            let entry = Entry(key: key.hex, cellNumber: cellNumber, sourceHash: key.sourceHash, inputs: key.inputs,
-                              files: key.files, created: Date(), output: output, figures: figures, variables: stored)
-            try AtomicFile.write(try CellCache.encoder.encode(entry), to: staging.appendingPathComponent("entry.json"))
+        defer { try? FileManager.default.removeItem(at: staging) }
+        var archiver = ValueArchiver(folder: staging)
+        var stored: [String: StoredValue] = [:]
+        for (name, value) in variables { stored[name] = try archiver.store(value) }
+        if !archiver.tensors.isEmpty {
+            try Safetensors.write(archiver.tensors, to: staging.appendingPathComponent("tensors.safetensors").path)
+        }
+        for figure in figures {
+            try FileManager.default.copyItem(at: outputFolder.appendingPathComponent(figure),
+                                             to: staging.appendingPathComponent(figure))
+        }
+        let entry = Entry(key: key.hex, cellNumber: cellNumber, sourceHash: key.sourceHash, inputs: key.inputs,
+                          files: key.files, created: Date(), output: output, figures: figures, variables: stored)
+        try AtomicFile.write(try CellCache.encoder.encode(entry), to: staging.appendingPathComponent("entry.json"))
+        try FileLock.holding(lockPath, .exclusive) {
             let destination = entryFolder(key.hex)
-            try? FileManager.default.removeItem(at: destination)
+            let replaced = staging.appendingPathExtension("replaced")
+            if FileManager.default.fileExists(atPath: destination.path) {
+                try FileManager.default.moveItem(at: destination, to: replaced)
+            }
             try FileManager.default.moveItem(at: staging, to: destination)
-        } catch {
-            try? FileManager.default.removeItem(at: staging)
-            throw error
+            try? FileManager.default.removeItem(at: replaced)
         }
     }
 
-    /// Deletes every entry not in `keys`, so the cache holds one run's results.
-    func prune(keeping keys: Set<String>) {
+    /// Deletes every entry not in `keys`, so the cache holds one run's
+    /// results, and what interrupted writers left behind; skipped while
+    /// another run is in progress (it may need or be writing any entry).
+    func prune(keeping keys: Set<String>, run: FileLock?) {
+        if let run, !run.becomeExclusiveNow() { return }
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return }
-        for name in names where !keys.contains(name) {
+        for name in names where !keys.contains(name) && name != ".lock" && name != ".running" {
             try? FileManager.default.removeItem(at: folder.appendingPathComponent(name))
         }
     }

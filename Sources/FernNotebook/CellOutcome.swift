@@ -8,8 +8,11 @@ public struct CellOutcome: Sendable {
     public var seconds = 0.0
     /// What the cache did for a `cache` cell: reused, re-ran and why, or could not store.
     public var cacheNote: String?
-    /// The error that stopped the run in this cell, rendered with line and caret.
+    /// The error that stopped the run in this cell, rendered with line and
+    /// caret; for an interrupted cell, where it stopped ("interrupted at line 14").
     public var error: String?
+    /// True when a stop request (Ctrl-C, a watcher) cut this cell short.
+    public var interrupted = false
     /// False when the cell's results came from the cache instead of running it.
     public var ran = true
 

@@ -14,6 +14,13 @@ public struct NotebookRunOptions {
     public var initialVariables: [String: Value] = [:]
     /// Receives progress as it happens: cell headers, printed output, cache notes.
     public var log: (String) -> Void = { _ in }
+    /// Asked before each cell and, while a cell runs, at every check the
+    /// interpreter makes for Ctrl-C (each loop iteration, call and training
+    /// batch), from the interpreter's own thread: it must be cheap. Nil goes
+    /// on; a request, once seen, holds until the run ends with `stop` set.
+    public var shouldStop: @Sendable () -> StopRequest? = { nil }
+    /// Told when each cell starts and ends, and when the run ends.
+    public var events: (NotebookEvent) -> Void = { _ in }
 
     public init(outputFolder: URL) {
         self.outputFolder = outputFolder
@@ -27,18 +34,23 @@ public struct NotebookRunOptions {
 }
 
 /// The result of running a notebook: what each cell produced, and the
-/// error that stopped the run, if one did.
-public struct NotebookRun {
+/// error or stop request that ended the run early, if one did.
+public struct NotebookRun: Sendable {
     public var notebook: NotebookFile
     public var outputFolder: URL
     public var parameters: [ParameterValue] = []
     public var started: Date
     public var seconds = 0.0
-    /// Every cell up to the last one run (the failing one, after a failure).
+    /// Every cell up to the last one run (the failing or interrupted one,
+    /// when the run ended there).
     public var cells: [CellOutcome] = []
     public var failure: CellFailure?
+    /// Where a stop request (Ctrl-C, a watcher) ended the run early, as the
+    /// report says it: "interrupted in cell 2, line 14", "stopped after cell 3".
+    public var stop: String?
 
-    public var succeeded: Bool { failure == nil }
+    /// True when every cell ran: nothing failed and nothing stopped the run.
+    public var succeeded: Bool { failure == nil && stop == nil }
     public var markdownReport: URL { outputFolder.appendingPathComponent("report.md") }
     public var htmlReport: URL { outputFolder.appendingPathComponent("report.html") }
 }

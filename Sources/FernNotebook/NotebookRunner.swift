@@ -5,6 +5,10 @@ import Foundation
 /// Runs a notebook's cells in order in one interpreter, writes its figures
 /// and reports into the output folder, and reuses `cache` cells' results
 /// whose inputs have not changed (see `CellCache`).
+///
+/// `options.shouldStop` can end a run early, between cells or in the middle
+/// of one (Ctrl-C in `fern run`, a save in `fern watch`); the reports then
+/// cover the cells up to there, and `options.events` follows the run.
 public final class NotebookRunner {
     let notebook: NotebookFile
     let options: NotebookRunOptions
@@ -13,6 +17,8 @@ public final class NotebookRunner {
     private let cache: CellCache
     /// Cache entries this run used or wrote; the rest are pruned after a successful run.
     private var usedKeys: Set<String> = []
+    /// The strongest stop request seen so far: once seen, it holds.
+    private var stopRequest: StopRequest?
 
     public init(notebook: NotebookFile, options: NotebookRunOptions) {
         self.notebook = notebook
@@ -25,11 +31,13 @@ public final class NotebookRunner {
         self.interpreter = interpreter
         self.cache = CellCache(folder: options.outputFolder.appendingPathComponent(".cache"))
         interpreter.globals = options.initialVariables
+        interpreter.shouldStop = { [unowned self] in self.pollStop() == .now }
     }
 
     /// Runs the notebook and writes `report.md` and `report.html`, also when
-    /// a cell fails (the run then has a `failure`). Throws only for problems
-    /// found before any cell runs (a bad `-p`) or when the output cannot be written.
+    /// a cell fails (the run then has a `failure`) or a stop request ends the
+    /// run early (it then has a `stop`). Throws only for problems found before
+    /// any cell runs (a bad `-p`) or when the output cannot be written.
     public static func run(_ notebook: NotebookFile, options: NotebookRunOptions) throws -> NotebookRun {
         try NotebookRunner(notebook: notebook, options: options).run()
     }
@@ -37,9 +45,15 @@ public final class NotebookRunner {
     public func run() throws -> NotebookRun {
         let parameterNames = try checkParameters()
         try FileManager.default.createDirectory(at: options.outputFolder, withIntermediateDirectories: true)
+        let runLock = notebook.cells.contains(where: \.cached) ? cache.beginRun() : nil
         var result = NotebookRun(notebook: notebook, outputFolder: options.outputFolder, started: Date())
         let start = ContinuousClock.now
         for cell in notebook.cells {
+            if pollStop() != nil {
+                result.stop = result.cells.last.map { "stopped after cell \($0.cell.number)" } ?? "stopped before the first cell"
+                break
+            }
+            options.events(.cellStarted(cell))
             var outcome = CellOutcome(cell: cell)
             if cell.kind != .markdown {
                 options.log("── cell \(cell.number)\(cell.title.isEmpty ? "" : ": \(cell.title)") (line \(cell.firstLine))\n")
@@ -55,6 +69,11 @@ public final class NotebookRunner {
                         applyOverrides()
                         result.parameters = parameterValues(parameterNames)
                     }
+                } catch where stopRequest == .now {
+                    let line = (error as? FernError)?.location?.line
+                    outcome.error = interruption(error)
+                    outcome.interrupted = true
+                    result.stop = "interrupted in cell \(cell.number)\(line.map { ", line \($0)" } ?? "")"
                 } catch {
                     let failure = self.failure(error, in: cell)
                     outcome.error = failure.message
@@ -65,12 +84,35 @@ public final class NotebookRunner {
                 outcome.figures = recorder.figures
             }
             result.cells.append(outcome)
-            if result.failure != nil { break }
+            options.events(.cellFinished(outcome))
+            if !result.succeeded { break }
         }
         result.seconds = (ContinuousClock.now - start).seconds
         try NotebookReport(run: result).write()
-        if result.succeeded { cache.prune(keeping: usedKeys) }
+        if result.succeeded { cache.prune(keeping: usedKeys, run: runLock) }
+        withExtendedLifetime(runLock) {}
+        options.events(.runFinished(result))
         return result
+    }
+
+    /// Asks `options.shouldStop` and returns the strongest request seen in this run.
+    private func pollStop() -> StopRequest? {
+        if let request = options.shouldStop() { stopRequest = max(stopRequest ?? request, request) }
+        return stopRequest
+    }
+
+    /// Where a stop request cut a cell short, from the "interrupted" error
+    /// the interpreter raised at its next check; a cell whose training was
+    /// stopped raised none (`fit` returns the epochs it finished).
+    private func interruption(_ error: any Error) -> String {
+        guard let error = error as? FernError, let location = error.location else {
+            return "interrupted before the cell finished"
+        }
+        var text = "interrupted at line \(location.line)"
+        if let sourceLine = error.sourceLine {
+            text += "\n    \(sourceLine)\n    " + String(repeating: " ", count: max(0, location.column - 1)) + "^"
+        }
+        return text
     }
 
     // MARK: Parameters
@@ -128,7 +170,10 @@ public final class NotebookRunner {
     /// shown; any other value is printed, as in the REPL.
     private func execute(_ cell: NotebookFile.Cell) throws {
         let source = String(repeating: "\n", count: max(0, cell.firstLine - 1)) + cell.source
-        guard let value = try interpreter.run(source, file: notebook.path) else { return }
+        let value = try interpreter.run(source, file: notebook.path)
+        // A stop seen by a check that does not throw (training) still cuts the cell short.
+        if stopRequest == .now { throw CellInterrupted() }
+        guard let value else { return }
         switch value {
         case .figure(let figure):
             _ = try interpreter.display(figure, nil)
@@ -147,20 +192,20 @@ public final class NotebookRunner {
         var note: String
         if !options.useCache {
             note = "cache: re-running (--no-cache)"
-        } else if let entry = cache.entry(for: key) {
+        } else {
             do {
-                let values = try cache.restore(entry, figuresInto: options.outputFolder)
-                interpreter.globals = before.merging(values) { _, restored in restored }
-                outcome.ran = false
-                outcome.cacheNote = "cache: reused from \(NotebookReport.format(entry.created))"
-                options.log(outcome.cacheNote! + "\n")
-                recorder.replay(output: entry.output, figures: entry.figures)
-                return
+                if let (entry, values) = try cache.restore(key, figuresInto: options.outputFolder) {
+                    interpreter.globals = before.merging(values) { _, restored in restored }
+                    outcome.ran = false
+                    outcome.cacheNote = "cache: reused from \(NotebookReport.format(entry.created))"
+                    options.log(outcome.cacheNote! + "\n")
+                    recorder.replay(output: entry.output, figures: entry.figures)
+                    return
+                }
+                note = "cache: re-running (\(cache.missReason(for: key, cellNumber: cell.number)))"
             } catch {
                 note = "cache: re-running (the entry could not be read: \(error))"
             }
-        } else {
-            note = "cache: re-running (\(cache.missReason(for: key, cellNumber: cell.number)))"
         }
         outcome.cacheNote = note
         options.log(note + "\n")
@@ -194,6 +239,9 @@ public final class NotebookRunner {
                            message: "\(notebook.path): error: \(error)")
     }
 }
+
+/// A stop request cut a cell short without an error of the interpreter's.
+private struct CellInterrupted: Error {}
 
 extension ParameterValue {
     /// A value written as Fern source: strings quoted.

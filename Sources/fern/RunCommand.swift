@@ -1,4 +1,5 @@
 import ArgumentParser
+import FernLang
 import FernNotebook
 import Foundation
 
@@ -13,7 +14,9 @@ struct Run: ParsableCommand {
             "text") when it is one, and as a string otherwise, so paths need no quotes. \
             Cells marked `#%% cache` are skipped when their source and every value and file they read \
             are unchanged since the last run; their output, figures and variables come from OUT/.cache. \
-            A failing cell stops the run; the report is still written and the exit status is 1.
+            A failing cell stops the run; the report is still written and the exit status is 1. \
+            Ctrl-C (or SIGTERM) stops the running cell at its next step, writes the report up to it \
+            and exits with status 130 (143); a second one exits at once.
             """)
 
     @Argument(help: "The notebook to run.")
@@ -41,12 +44,18 @@ struct Run: ParsableCommand {
         options.log = { text in
             FileHandle.standardOutput.write(Data(text.utf8))
         }
+        Interrupts.install(signals: [SIGINT, SIGTERM], exitOnRepeat: "\nfern run: stopped at once; no report written\n")
+        options.shouldStop = { Interrupts.isPending ? .now : nil }
         let result: NotebookRun
         do {
             result = try NotebookRunner.run(file, options: options)
         } catch let error as NotebookError {
             FileHandle.standardError.write(Data("fern run: error: \(error.description)\n".utf8))
             throw ExitCode.validationFailure
+        }
+        if let stop = result.stop {
+            FileHandle.standardError.write(Data("fern run: \(stop) of \(notebook)\nreport: \(result.htmlReport.path)\n".utf8))
+            throw ExitCode(128 + (Interrupts.pendingSignal ?? SIGINT))
         }
         if let failure = result.failure {
             FileHandle.standardError.write(Data("fern run: stopped by an error in \(failure.description)\nreport: \(result.htmlReport.path)\n".utf8))
