@@ -21,6 +21,13 @@ public struct NotebookRunOptions {
     public var shouldStop: @Sendable () -> StopRequest? = { nil }
     /// Told when each cell starts and ends, and when the run ends.
     public var events: (NotebookEvent) -> Void = { _ in }
+    /// Told the path of each figure a cell shows, as it is saved or replayed from the cache
+    /// (`fern run --display` draws them in the terminal).
+    public var figureShown: (String) -> Void = { _ in }
+    /// Treats every code cell as marked `cache` (`fern watch`: an edit re-runs only the cells
+    /// whose source or inputs changed, and those downstream). Cells whose variables cannot be
+    /// stored still run every time.
+    public var cacheEveryCell = false
 
     public init(outputFolder: URL) {
         self.outputFolder = outputFolder

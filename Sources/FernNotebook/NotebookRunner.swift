@@ -25,7 +25,11 @@ public final class NotebookRunner {
         self.options = options
         let recorder = CellRecorder(outputFolder: options.outputFolder, echo: options.log)
         let interpreter = Interpreter(output: { recorder.write($0) })
-        interpreter.display = { figure, name in try recorder.save(figure, name: name) }
+        interpreter.display = { figure, name in
+            let path = try recorder.save(figure, name: name)
+            options.figureShown(path)
+            return path
+        }
         interpreter.makeProgress = { ProgressReporter(style: .epochLines) { recorder.write($0) } }
         self.recorder = recorder
         self.interpreter = interpreter
@@ -60,7 +64,7 @@ public final class NotebookRunner {
                 recorder.begin(cell: cell.number)
                 let cellStart = ContinuousClock.now
                 do {
-                    if cell.cached {
+                    if cell.cached || (options.cacheEveryCell && cell.kind == .code) {
                         try runCached(cell, &outcome)
                     } else {
                         try execute(cell)
@@ -200,6 +204,7 @@ public final class NotebookRunner {
                     outcome.cacheNote = "cache: reused from \(NotebookReport.format(entry.created))"
                     options.log(outcome.cacheNote! + "\n")
                     recorder.replay(output: entry.output, figures: entry.figures)
+                    for figure in entry.figures { options.figureShown(options.outputFolder.appendingPathComponent(figure).path) }
                     return
                 }
                 note = "cache: re-running (\(cache.missReason(for: key, cellNumber: cell.number)))"

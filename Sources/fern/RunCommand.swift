@@ -1,6 +1,7 @@
 import ArgumentParser
 import FernLang
 import FernNotebook
+import FernREPL
 import Foundation
 
 /// `fern run FILE.fernb`: runs a notebook in batch and writes its figures
@@ -35,6 +36,19 @@ struct Run: ParsableCommand {
     @Flag(name: .customLong("no-cache"), help: "Re-run every cached cell and refresh its cache entry.")
     var noCache = false
 
+    @Option(name: .customLong("display"), help: ArgumentHelp(
+        "Also draw each figure in this terminal: inline (pixels where the terminal speaks kitty, iTerm2 or sixel, else symbols), symbols, or path (the default: paths only). Never on a pipe or TERM=dumb.",
+        valueName: "mode"))
+    var display: String = "path"
+
+    func validate() throws {
+        do {
+            _ = try DisplayMode(parsing: display, source: "--display")
+        } catch {
+            throw ValidationError("\(error)")
+        }
+    }
+
     func run() throws {
         let file = try NotebookFile.read(path: notebook)
         var options = NotebookRunOptions(outputFolder: output.map { URL(fileURLWithPath: $0) }
@@ -43,6 +57,17 @@ struct Run: ParsableCommand {
         options.useCache = !noCache
         options.log = { text in
             FileHandle.standardOutput.write(Data(text.utf8))
+        }
+        let mode = try DisplayMode(parsing: display, source: "--display")
+        if mode != .path, case let terminal = TerminalAbilities.detect(), terminal.isTerminal {
+            let figures = FigureDisplay(mode: mode, terminal: terminal)
+            options.figureShown = { path in
+                do {
+                    try figures.draw(pngAt: path)
+                } catch {
+                    FileHandle.standardError.write(Data("fern run: cannot draw \(path): \(error)\n".utf8))
+                }
+            }
         }
         Interrupts.install(signals: [SIGINT, SIGTERM], exitOnRepeat: "\nfern run: stopped at once; no report written\n")
         options.shouldStop = { Interrupts.isPending ? .now : nil }
