@@ -15,9 +15,15 @@ let package = Package(
         .library(name: "FernLang", targets: ["FernLang"]),
         .library(name: "FernNotebook", targets: ["FernNotebook"]),
         .library(name: "FernREPL", targets: ["FernREPL"]),
+        .library(name: "FernWatch", targets: ["FernWatch"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // The HTTP server of `fern watch` (loopback, server-sent events).
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        // Already under Hummingbird; named for the bind error and a quiet logger.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.0.0"),
     ],
     targets: [
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
@@ -44,9 +50,13 @@ let package = Package(
         .target(name: "FernAnalysis", dependencies: ["FernTensor", "FernNN", "FernPlot"]),
         .target(name: "FernLang", dependencies: ["FernTensor", "FernNN", "FernData", "FernPlot", "FernAnalysis"]),
         .target(name: "FernNotebook", dependencies: ["FernLang", "FernPlot", "CCmark"]),
+        .target(name: "FernWatch", dependencies: ["FernNotebook", "FernLang",
+                                                  .product(name: "Hummingbird", package: "hummingbird"),
+                                                  .product(name: "NIOCore", package: "swift-nio"),
+                                                  .product(name: "Logging", package: "swift-log")]),
         .target(name: "FernREPL", dependencies: ["FernLang", "FernNotebook", "FernPlot", "CReadline", "CChafa"]),
         .executableTarget(name: "fern", dependencies: [
-            "FernTensor", "FernNN", "FernData", "FernPlot", "FernAnalysis", "FernLang", "FernNotebook", "FernREPL",
+            "FernTensor", "FernNN", "FernData", "FernPlot", "FernAnalysis", "FernLang", "FernNotebook", "FernREPL", "FernWatch",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "FernTensorTests", dependencies: ["FernTensor", "FernTestSupport"],
@@ -57,6 +67,7 @@ let package = Package(
         .testTarget(name: "FernPlotTests", dependencies: ["FernPlot", "FernTensor", "CCairo", "FernTestSupport"]),
         .testTarget(name: "FernLangTests", dependencies: ["FernLang", "FernTensor", "FernTestSupport"]),
         .testTarget(name: "FernNotebookTests", dependencies: ["FernNotebook", "FernLang", "FernTestSupport"]),
+        .testTarget(name: "FernWatchTests", dependencies: ["FernWatch", "FernNotebook", "FernTestSupport"]),
         .testTarget(name: "FernREPLTests", dependencies: ["FernREPL", "FernLang", "FernPlot", "FernTestSupport"]),
         .testTarget(name: "FernAnalysisTests", dependencies: ["FernAnalysis", "FernNN", "FernPlot", "FernTensor", "CCairo",
                                                               "FernTestSupport"]),

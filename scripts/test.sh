@@ -57,6 +57,17 @@ for entry in "${paths[@]}"; do
   fi
 done
 
+# fern watch in a real browser (headless Chromium over the DevTools protocol).
+if command -v chromium >/dev/null || command -v chromium-browser >/dev/null; then
+  say "fern watch in headless Chromium (Tests/Browser/watch_page_test.py)"
+  python3 Tests/Browser/watch_page_test.py "$(swift build -c release --show-bin-path)/fern" || failed+=("fern watch in a browser")
+elif [ "${CI:-}" = true ]; then
+  say "fern watch in a browser: chromium is missing, and CI must run this test"
+  failed+=("fern watch in a browser (no chromium)")
+else
+  say "fern watch in a browser: SKIPPED, chromium is not installed (Debian: apt-get install chromium)"
+fi
+
 if [ ${#failed[@]} -gt 0 ]; then
   say "FAILED on: ${failed[*]}"
   exit 1
