@@ -1,6 +1,9 @@
 import FernNotebook
 import FernTestSupport
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import Glibc
 import Testing
 @testable import FernWatch
