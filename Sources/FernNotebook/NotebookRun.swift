@@ -58,6 +58,11 @@ public struct NotebookRun: Sendable {
 
     /// True when every cell ran: nothing failed and nothing stopped the run.
     public var succeeded: Bool { failure == nil && stop == nil }
+    /// A run that has not started its cells yet (a watcher builds a partial one as cells end).
+    public init(notebook: NotebookFile, outputFolder: URL, started: Date) {
+        (self.notebook, self.outputFolder, self.started) = (notebook, outputFolder, started)
+    }
+
     public var markdownReport: URL { outputFolder.appendingPathComponent("report.md") }
     public var htmlReport: URL { outputFolder.appendingPathComponent("report.html") }
 }

@@ -72,8 +72,16 @@ public final class NotebookWatcher: Sendable {
             }
             page.publish(status: status)
         }
+        // Until a first report exists, the page fills in cell by cell.
+        var partial = NotebookRun(notebook: notebook, outputFolder: options.outputFolder, started: Date())
         options.events = { event in
             switch event {
+            case .cellFinished(let outcome) where page.report.version == 0 || partial.cells.count > 0:
+                partial.cells.append(outcome)
+                let codeCells = notebook.cells.filter { $0.kind != .markdown }.count
+                let done = partial.cells.filter { $0.cell.kind != .markdown }.count
+                partial.stop = "running: \(done) of \(codeCells) code cells done"
+                page.publish(report: NotebookReport(run: partial).html())
             case .cellStarted(let cell) where cell.kind != .markdown:
                 let status = LivePage.Status(state: "running", cell: cell.number, title: cell.title.isEmpty ? nil : cell.title)
                 progress.withLock { $0 = status }

@@ -1,4 +1,5 @@
 import FernNotebook
+import FernTestSupport
 import Foundation
 import Synchronization
 import Testing
@@ -15,23 +16,7 @@ import Testing
         var current: StopRequest? { request.withLock { $0 } }
     }
 
-    static let text = """
-        #%% md
-        # Stopping
-
-        #%% First
-        print("first cell output", 6 * 7)
-
-        #%% cache  Long
-        print("long cell started")
-        total = 0
-        for i in range(1e12) {
-            total = total + 1
-        }
-
-        #%%
-        print("third cell output")
-        """
+    static let text = InterruptibleNotebook.text
 
     private func run(_ fixture: NotebookFixture, stop: StopSwitch, log: @escaping (String) -> Void = { _ in },
                      events: @escaping (NotebookEvent) -> Void = { _ in }) throws -> NotebookRun {

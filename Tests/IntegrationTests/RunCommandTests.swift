@@ -79,23 +79,7 @@ import Testing
         }
     }
 
-    static let longCell = """
-        #%% md
-        # Interrupted
-
-        #%% First
-        print("first cell output", 6 * 7)
-
-        #%% cache  Long
-        print("long cell started")
-        total = 0
-        for i in range(1e12) {
-            total = total + 1
-        }
-
-        #%% Third
-        print("third cell output")
-        """
+    static let longCell = InterruptibleNotebook.text
 
     @Test(.timeLimit(.minutes(5)))
     func ctrlCStopsTheRunningCellWritesTheReportAndExits130() throws {
