@@ -42,6 +42,9 @@ public final class NotebookWatcher: Sendable {
         }
     }
 
+    /// Whether the file has been seen to change since the current (or last) run read it.
+    var changedSinceRun: Bool { seen.withLock { $0.changed } }
+
     /// One run of the notebook as it is now.
     func runOnce(shouldQuit: @escaping @Sendable () -> Bool, log: @escaping (String) -> Void) {
         let notebook: NotebookFile
