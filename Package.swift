@@ -44,7 +44,7 @@ let package = Package(
         // Winograd convolution kernels: C with AVX-512 target attributes, chosen at run time.
         .target(name: "CWinograd"),
         .target(name: "FernTensor", dependencies: ["CBLAS", "CDNNL", "CWinograd"]),
-        .target(name: "FernNN", dependencies: ["FernTensor"]),
+        .target(name: "FernNN", dependencies: ["FernTensor", "FernData"]),
         .target(name: "FernData", dependencies: ["FernTensor", "CZlib"]),
         .target(name: "FernPlot", dependencies: ["FernTensor", "CCairo"]),
         .target(name: "FernAnalysis", dependencies: ["FernTensor", "FernNN", "FernPlot"]),

@@ -4,9 +4,9 @@ import FernTensor
 /// small rotation and zoom, each image drawing its own.
 ///
 /// All options off (the default) leaves images exactly as they are.
-public struct Augmentation: Sendable, Equatable {
+public struct Augmentation: Codable, Sendable, Equatable {
     /// What fills pixels that a transform brings in from outside the image.
-    public enum Padding: Sendable, Equatable {
+    public enum Padding: String, Codable, Sendable, Equatable {
         /// Black (0).
         case zeros
         /// The nearest edge pixel, so no artificial border appears.
@@ -75,14 +75,35 @@ public struct Augmentation: Sendable, Equatable {
     }
 
     private func validate(_ images: Tensor) throws {
-        func fail(_ message: String) -> DataError { DataError("augment: \(message)") }
         guard images.rank == 4 else {
-            throw fail("expected a batch of images [batch, height, width, channels], got shape \(describeShape(images.shape))")
+            throw DataError("augment: expected a batch of images [batch, height, width, channels], got shape \(describeShape(images.shape))")
         }
-        guard maxShift >= 0 else { throw fail("maxShift must not be negative, got \(maxShift)") }
-        guard maxRotationDegrees >= 0 && maxRotationDegrees <= 180 else {
-            throw fail("maxRotationDegrees must be in 0...180, got \(maxRotationDegrees)")
-        }
-        guard maxZoom >= 0 && maxZoom < 1 else { throw fail("maxZoom must be in [0, 1), got \(maxZoom)") }
+        try checkSettings(height: images.shape[1], width: images.shape[2])
     }
+
+    /// Throws an `AugmentationError` for a setting out of range: a negative shift, or one that
+    /// moves images of this size (when given) entirely out of view; a rotation outside 0...180
+    /// degrees; a zoom outside [0, 1).
+    public func checkSettings(height: Int? = nil, width: Int? = nil) throws {
+        guard maxShift >= 0 else { throw AugmentationError(.shift, "must not be negative, got \(maxShift)") }
+        if let side = [height, width].compactMap({ $0 }).min(), maxShift >= side {
+            throw AugmentationError(.shift, "must be smaller than the images' \(side) pixels, got \(maxShift)")
+        }
+        guard maxRotationDegrees >= 0 && maxRotationDegrees <= 180 else {
+            throw AugmentationError(.rotation, "must be in 0...180 degrees, got \(maxRotationDegrees)")
+        }
+        guard maxZoom >= 0 && maxZoom < 1 else { throw AugmentationError(.zoom, "must be in [0, 1), got \(maxZoom)") }
+    }
+}
+
+/// An augmentation setting out of range: which one, and what is wrong with it.
+public struct AugmentationError: Error, CustomStringConvertible {
+    public enum Setting: String, Sendable { case shift = "maxShift", rotation = "maxRotationDegrees", zoom = "maxZoom" }
+    public let setting: Setting
+    /// What follows the setting's name: "must be in [0, 1), got 1.5".
+    public let problem: String
+
+    init(_ setting: Setting, _ problem: String) { (self.setting, self.problem) = (setting, problem) }
+
+    public var description: String { "augment: \(setting.rawValue) \(problem)" }
 }

@@ -17,7 +17,11 @@ extension Dataset {
     /// `n_classes` counts the classes present; a class without images gets 0
     /// (not infinity), so the weights can go straight to a weighted loss.
     public func classWeights() -> [Float] {
-        let counts = classCounts()
+        Dataset.balancedClassWeights(counts: classCounts())
+    }
+
+    /// The balanced weights for classes with these image counts (see `classWeights()`).
+    public static func balancedClassWeights(counts: [Int]) -> [Float] {
         let present = counts.filter { $0 > 0 }.count
         let total = counts.reduce(0, +)
         return counts.map { $0 == 0 ? 0 : Float(Double(total) / Double(present * $0)) }

@@ -1,4 +1,5 @@
 import FernTensor
+import Foundation
 
 /// Classification models usually end in softmax; training and saliency want
 /// the scores before it (a stable fused loss, and "class score before
@@ -37,27 +38,36 @@ extension Sequential {
         return outputs.count == 1 ? outputs[0] : try Tensor.concat(outputs, axis: 0)
     }
 
-    /// The most likely class of each example. `mirrorAveraged` (test-time
-    /// augmentation): by the class probabilities averaged over each NHWC image
-    /// and its mirror image.
-    public func predictClasses(_ images: Tensor, batchSize: Int = 256, mirrorAveraged: Bool = false) throws -> [Int] {
-        var scores = try predictLogits(images, batchSize: batchSize)
-        if mirrorAveraged {
-            guard images.rank == 4 else { throw ModelError("mirror-averaged predictions need NHWC images, got \(describeShape(images.shape))") }
-            scores = try scores.softmax() + predictLogits(images.reversed(axis: 2), batchSize: batchSize).softmax()
-        }
+    /// The most likely class of each example, by the class probabilities averaged over the
+    /// views `augmentation` takes of each image (just the image with `.none`).
+    public func predictClasses(_ images: Tensor, batchSize: Int = 256,
+                               augmentation: TestTimeAugmentation = .none) throws -> [Int] {
+        let scores = augmentation == .none ? try predictLogits(images, batchSize: batchSize)
+                                           : try averagedProbabilities(images, batchSize: batchSize, augmentation: augmentation)
         return try scores.argmax(axis: -1).withUnsafeScalars { $0.map { Int($0) } }
     }
 
-    /// Mean cross-entropy and accuracy on labelled examples (inference mode).
-    public func evaluate(_ images: Tensor, labels: [Int], batchSize: Int = 256,
-                         classWeights: [Float]? = nil) throws -> (loss: Float, accuracy: Float) {
+    /// Mean cross-entropy and accuracy on labelled examples (inference mode), each image
+    /// classified by the probabilities averaged over `augmentation`'s views of it.
+    public func evaluate(_ images: Tensor, labels: [Int], batchSize: Int = 256, classWeights: [Float]? = nil,
+                         augmentation: TestTimeAugmentation = .none) throws -> (loss: Float, accuracy: Float) {
         guard images.shape.first == labels.count, !labels.isEmpty else {
             throw ModelError("evaluate needs one label per image (\(images.shape.first ?? 0) images, \(labels.count) labels)")
         }
-        let logits = try predictLogits(images, batchSize: batchSize)
+        // Log-probabilities are logits whose softmax is those probabilities.
+        let logits = augmentation == .none ? try predictLogits(images, batchSize: batchSize)
+            : try averagedProbabilities(images, batchSize: batchSize, augmentation: augmentation)
+                .map { Foundation.log(Swift.max($0, .leastNormalMagnitude)) }
         let loss = try Tensor.softmaxCrossEntropy(logits: logits, labels: labels, classWeights: classWeights).item()
         return (loss, try accuracy(logits: logits, labels: labels))
+    }
+
+    /// The class probabilities of each image averaged over `augmentation`'s views of it.
+    func averagedProbabilities(_ images: Tensor, batchSize: Int, augmentation: TestTimeAugmentation) throws -> Tensor {
+        let views = try augmentation.views(of: images)
+        var sum = try predictLogits(views[0], batchSize: batchSize).softmax()
+        for view in views.dropFirst() { sum = try sum + predictLogits(view, batchSize: batchSize).softmax() }
+        return try sum * (1 / Float(views.count))
     }
 }
 

@@ -42,3 +42,23 @@ extension Sequential {
         return try Sequential(layers, inputShape: [48, 48, 1], seed: seed)
     }
 }
+
+/// The ready-made models by the names `fern train --model` takes.
+public enum ReferenceModel: String, CaseIterable, Sendable {
+    case seedCNN = "seed-cnn", seedDNN = "seed-dnn", tunedCNN = "tuned-cnn"
+
+    public init(named name: String) throws {
+        guard let model = Self(rawValue: name) else {
+            throw ModelError("unknown model '\(name)' (choose \(Self.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        self = model
+    }
+
+    public func make(classes: Int, seed: UInt64) throws -> Sequential {
+        switch self {
+        case .seedCNN: try .seedCNN(classes: classes, seed: seed)
+        case .seedDNN: try .seedDNN(classes: classes, seed: seed)
+        case .tunedCNN: try .tunedCNN(classes: classes, seed: seed)
+        }
+    }
+}

@@ -2,37 +2,42 @@ import FernTensor
 import Foundation
 
 /// Mini-batch training of a classifier with validation each epoch, early
-/// stopping, best-weight keeping, checkpoints and resumption.
+/// stopping, best-weight keeping, checkpoints and resumption, as its
+/// `TrainingRecipe` says (`TrainingRecipe.makeTrainer` makes one).
 public final class Trainer {
     public let model: Sequential
     public let optimizer: Optimizer
     public var schedule: LearningRateSchedule
-    public var options: TrainingOptions
+    public var recipe: TrainingRecipe
     public var progress: ProgressReporter
     /// Polled between batches; returning true ends training cleanly (Ctrl-C).
     public var shouldStop: () -> Bool = { false }
 
     public internal(set) var history = History()
     public internal(set) var epochsDone = 0
+    /// The loss's class weights, from the recipe and the labels of the last `fit`.
+    public internal(set) var classWeights: [Float]?
     /// Best monitored value so far and the weights that reached it.
     public internal(set) var bestScore: Float?
     var bestWeights: [String: Tensor]?
     var epochsSinceBest = 0
 
+    /// A trainer with this optimizer and schedule (constant by default) instead of the ones
+    /// `recipe` would make; its `recipe` says which they are.
     public init(model: Sequential, optimizer: Optimizer, schedule: LearningRateSchedule? = nil,
-                options: TrainingOptions = TrainingOptions(), progress: ProgressReporter = .automatic()) {
+                recipe: TrainingRecipe = TrainingRecipe(), progress: ProgressReporter = .automatic()) {
         self.model = model
         self.optimizer = optimizer
         self.schedule = schedule ?? .constant(optimizer.learningRate)
-        self.options = options
+        self.recipe = recipe.describing(optimizer: optimizer.config, schedule: self.schedule)
         self.progress = progress
     }
 
-    /// Trains until `options.epochs` epochs are done in total (a resumed
+    /// Trains until `recipe.epochs` epochs are done in total (a resumed
     /// trainer continues where its checkpoint left off).
     @discardableResult
     public func fit(images: Tensor, labels: [Int], validation: (images: Tensor, labels: [Int])? = nil) throws -> History {
-        try options.validate()
+        try recipe.validate()
         let count = images.shape.first ?? 0
         guard count == labels.count, count > 0 else {
             throw ModelError("fit needs one label per image (\(count) images, \(labels.count) labels)")
@@ -41,10 +46,20 @@ public final class Trainer {
         if let bad = labels.first(where: { $0 < 0 || $0 >= classes }) {
             throw ModelError("label \(bad) is outside the model's \(classes) classes")
         }
-        let batches = (count + options.batchSize - 1) / options.batchSize
+        if recipe.earlyStoppingPatience != nil && validation == nil {
+            throw RecipeError(.patience, "(early stopping) needs validation data")
+        }
+        let augmentation = recipe.augmentation
+        if !augmentation.isIdentity {
+            guard images.rank == 4 else { throw ModelError("augmentation needs NHWC images, got \(describeShape(images.shape))") }
+            try recipe.checkAugmentation(height: images.shape[1], width: images.shape[2])
+        }
+        classWeights = try recipe.classWeights(labels: labels, classes: classes)
+        let batchSize = recipe.batchSize
+        let batches = (count + batchSize - 1) / batchSize
         history.stoppedEarly = false
 
-        while epochsDone < options.epochs {
+        while epochsDone < recipe.epochs {
             let epoch = epochsDone
             let rate = schedule.rate(epoch: epoch)
             optimizer.learningRate = rate
@@ -52,10 +67,10 @@ public final class Trainer {
             let started = DispatchTime.now().uptimeNanoseconds
 
             var order = Array(0..<count)
-            var shuffler = epochGenerator(seed: options.seed, epoch: epoch, stream: 1)
+            var shuffler = epochGenerator(seed: recipe.seed, epoch: epoch, stream: 1)
             order.shuffle(using: &shuffler)
-            let context = ForwardContext(training: true, generator: epochGenerator(seed: options.seed, epoch: epoch, stream: 2))
-            var augmenter = epochGenerator(seed: options.seed, epoch: epoch, stream: 3)
+            let context = ForwardContext(training: true, generator: epochGenerator(seed: recipe.seed, epoch: epoch, stream: 2))
+            var augmenter = epochGenerator(seed: recipe.seed, epoch: epoch, stream: 3)
 
             var lossSum = 0.0, correct = 0, seen = 0
             for b in 0..<batches {
@@ -64,9 +79,9 @@ public final class Trainer {
                     progress.endEpoch("Interrupted in epoch \(epoch + 1) at batch \(b)/\(batches); the model keeps the weights of its last step.")
                     return history
                 }
-                let rows = Array(order[(b * options.batchSize)..<min((b + 1) * options.batchSize, count)])
+                let rows = Array(order[(b * batchSize)..<min((b + 1) * batchSize, count)])
                 var batch = try images.gatherRows(rows)
-                if let augment = options.augment { batch = try augment(batch, &augmenter) }
+                if !augmentation.isIdentity { batch = try augmentation.apply(batch, using: &augmenter) }
                 let batchLabels = rows.map { labels[$0] }
                 let (loss, hits) = try step(batch, labels: batchLabels, context: context)
                 guard loss.isFinite else {
@@ -76,37 +91,38 @@ public final class Trainer {
                 lossSum += Double(loss) * Double(rows.count)
                 correct += hits
                 seen += rows.count
-                progress.batch(epoch: epoch + 1, of: options.epochs, batch: b + 1, of: batches,
+                progress.batch(epoch: epoch + 1, of: recipe.epochs, batch: b + 1, of: batches,
                                loss: Float(lossSum / Double(seen)), accuracy: Float(correct) / Float(seen), images: seen)
             }
 
-            var recalibration = epochGenerator(seed: options.seed, epoch: epoch, stream: 4)
-            try model.recalibrateBatchNorm(images: images, batchSize: options.batchSize,
-                                           batches: options.batchNormRecalibrationBatches, generator: &recalibration)
+            var recalibration = epochGenerator(seed: recipe.seed, epoch: epoch, stream: 4)
+            try model.recalibrateBatchNorm(images: images, batchSize: batchSize,
+                                           batches: recipe.batchNormRecalibrationBatches, generator: &recalibration)
             history.loss.append(Float(lossSum / Double(seen)))
             history.accuracy.append(Float(correct) / Float(seen))
             history.learningRate.append(rate)
-            var line = "Epoch \(epoch + 1)/\(options.epochs)  loss \(fmt(history.loss.last!, 4))  acc \(fmt(history.accuracy.last!, 4))"
+            var line = "Epoch \(epoch + 1)/\(recipe.epochs)  loss \(fmt(history.loss.last!, 4))  acc \(fmt(history.accuracy.last!, 4))"
             if let validation {
-                let (vLoss, vAcc) = try model.evaluate(validation.images, labels: validation.labels, classWeights: options.classWeights)
+                let (vLoss, vAcc) = try model.evaluate(validation.images, labels: validation.labels, classWeights: classWeights,
+                                                       augmentation: recipe.testTimeAugmentation)
                 history.validationLoss.append(vLoss)
                 history.validationAccuracy.append(vAcc)
                 line += "  val_loss \(fmt(vLoss, 4))  val_acc \(fmt(vAcc, 4))"
                 schedule.observe(loss: vLoss)
-                noteValidation(score: options.monitor == .validationAccuracy ? vAcc : -vLoss)
+                noteValidation(score: recipe.monitor == .validationAccuracy ? vAcc : -vLoss)
             }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
             history.seconds.append(seconds)
             epochsDone += 1
             progress.endEpoch(line + "  lr \(String(format: "%.2g", Double(rate)))  \(String(format: "%.1f", seconds)) s")
-            if let path = options.checkpointPath { try saveCheckpoint(to: path) }
-            if let patience = options.earlyStoppingPatience, validation != nil, epochsSinceBest > 0, epochsSinceBest >= patience {
+            if let path = recipe.checkpointPath { try saveCheckpoint(to: path) }
+            if let patience = recipe.earlyStoppingPatience, validation != nil, epochsSinceBest > 0, epochsSinceBest >= patience {
                 history.stoppedEarly = true
                 progress.endEpoch("Early stopping: no improvement in \(epochsSinceBest) epochs.")
                 break
             }
         }
-        if options.restoreBestWeights, let bestWeights { try model.loadWeights(bestWeights) }
+        if recipe.restoreBestWeights, let bestWeights { try model.loadWeights(bestWeights) }
         return history
     }
 
@@ -118,7 +134,7 @@ public final class Trainer {
         let (loss, hits, grads): (Float, Int, [Tensor]) = try {
             for p in parameters { p.value = p.value.requiringGrad() }
             let logits = try model.logits(batch, context: context)
-            let loss = try Tensor.softmaxCrossEntropy(logits: logits, labels: labels, classWeights: options.classWeights)
+            let loss = try Tensor.softmaxCrossEntropy(logits: logits, labels: labels, classWeights: classWeights)
             let grads = try gradients(of: loss, wrt: parameters.map(\.value))
             let hits = Int((try accuracy(logits: logits.detached(), labels: labels) * Float(labels.count)).rounded())
             return (try loss.item(), hits, grads)

@@ -5,13 +5,25 @@ import FernTensor
 import Foundation
 
 /// `fern train`: trains a reference model on FER2013 or the synthetic faces,
-/// with a checkpoint after every epoch so a long run can be resumed.
+/// with a checkpoint after every epoch so a long run can be resumed. Its
+/// options only fill in a `TrainingRecipe`, as `fit` does in the language.
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Train the assignment's CNN or DNN on a FER2013 CSV or the synthetic faces.")
+        abstract: "Train the assignment's CNN or DNN on a FER2013 CSV or the synthetic faces.",
+        discussion: """
+            With --resume, the run goes on with the settings stored in the checkpoint; the \
+            options given change them (e.g. --epochs 40 trains up to epoch 40).
+            """)
 
-    @Option(help: "seed-cnn, seed-dnn or tuned-cnn.")
-    var model = "seed-cnn"
+    /// This command's defaults where they differ from the recipe's: a full run.
+    static var defaults: TrainingRecipe {
+        var recipe = TrainingRecipe()
+        (recipe.epochs, recipe.seed, recipe.classWeighting) = (30, 1, .balanced)
+        return recipe
+    }
+
+    @Option(help: "seed-cnn, seed-dnn or tuned-cnn (default: seed-cnn; on --resume, the checkpoint's).")
+    var model: String?
 
     @Option(help: "A train.csv(.gz) in the assignment's format, or 'synthetic'.")
     var data = "synthetic"
@@ -19,41 +31,65 @@ struct Train: ParsableCommand {
     @Option(help: "Number of synthetic faces (with --data synthetic).")
     var syntheticCount = 6000
 
-    @Option(help: "Total epochs (a resumed run continues up to this number).")
-    var epochs = 30
+    @Option(help: "Total epochs; a resumed run continues up to this number (default: 30).")
+    var epochs: Int?
 
-    @Option(help: "Mini-batch size.")
-    var batch = 64
+    @Option(help: "Mini-batch size (default: 64).")
+    var batch: Int?
 
-    @Option(help: "Adam learning rate (default 0.001; on --resume, restarts the schedule from this rate).")
+    @Option(help: "adam, adamw or sgd (default: adam).")
+    var optimizer: String?
+
+    @Option(help: "Initial learning rate (default: 0.001).")
     var learningRate: Float?
 
-    @Option(help: "Learning-rate schedule: constant, plateau (halve after 3 epochs without a lower validation loss) or cosine.")
+    @Option(help: "SGD's momentum (default: 0).")
+    var momentum: Float?
+
+    @Flag(inversion: .prefixedNo, help: "Nesterov momentum with sgd (default: off).")
+    var nesterov: Bool?
+
+    @Option(help: "Weight decay: L2 for adam and sgd, decoupled for adamw (default: 0).")
+    var weightDecay: Float?
+
+    @Option(help: "constant, step (x0.1 every 10 epochs), cosine (to lr/100) or plateau (halve after 3 epochs without a lower validation loss) (default: constant).")
     var schedule: String?
 
     @Option(help: "Share of each class held out for validation.")
     var validation = 0.1
 
-    @Option(help: "Seed for the split, initialization, shuffling, dropout and augmentation.")
-    var seed: UInt64 = 1
+    @Option(help: "Seed for the split, initialization, shuffling, dropout and augmentation (default: 1).")
+    var seed: UInt64?
 
-    @Flag(inversion: .prefixedNo, help: "Weight the loss by balanced class weights.")
-    var classWeights = true
+    @Flag(inversion: .prefixedNo, help: "Weight the loss by balanced class weights (default: on).")
+    var classWeights: Bool?
 
-    @Flag(help: "Augment: flip training images horizontally at random.")
-    var flip = false
+    @Flag(inversion: .prefixedNo, help: "Augment: flip training images horizontally at random (default: off).")
+    var flip: Bool?
 
-    @Option(help: "Augment: shift training images by up to this many pixels.")
-    var shift = 0
+    @Option(help: "Augment: shift training images by up to this many pixels (default: 0).")
+    var shift: Int?
 
-    @Option(help: "Augment: rotate training images by up to this many degrees.")
-    var rotate: Float = 0
+    @Option(help: "Augment: rotate training images by up to this many degrees (default: 0).")
+    var rotate: Float?
 
-    @Option(help: "Augment: zoom training images by up to this fraction (0.1 = ±10%).")
-    var zoom: Float = 0
+    @Option(help: "Augment: zoom training images by up to this fraction, 0.1 = ±10% (default: 0).")
+    var zoom: Float?
 
-    @Option(help: "Stop after this many epochs without a better validation accuracy.")
+    @Option(help: "Stop after this many epochs without a better monitored score (default: never).")
     var patience: Int?
+
+    @Option(help: "val_accuracy or val_loss: what early stopping and the best weights follow (default: val_accuracy).")
+    var monitor: String?
+
+    @Flag(inversion: .prefixedNo, help: "At the end, keep the weights of the best validation epoch (default: on).")
+    var restoreBest: Bool?
+
+    @Option(help: "Batches that recompute batch-norm statistics after each epoch; 0 keeps running averages (default: 10).")
+    var bnBatches: Int?
+
+    @Option(help: "Test-time augmentation for validation: none or mirror (default: none).")
+    var tta: String?
 
     @Option(help: "Checkpoint file written after every epoch.")
     var checkpoint: String?
@@ -67,50 +103,38 @@ struct Train: ParsableCommand {
     func run() throws {
         if let warning = BLASKernel.slowKernelWarning() { FileHandle.standardError.write(Data((warning + "\n").utf8)) }
         let started = Date()
-        let source = try loadData()
-        let (train, held) = try source.stratifiedSplit(validationFraction: validation, seed: seed)
-        print("data: \(source.count) images, training on \(train.count), validating on \(held.count)")
-        let weights = classWeights ? train.classWeights() : nil
-
-        let trainer: Trainer
+        var recipe = Self.defaults
         if resume {
             guard let checkpoint else { throw ValidationError("--resume needs --checkpoint") }
-            trainer = try Trainer.resume(from: checkpoint)
-            trainer.options.epochs = epochs
-            if schedule != nil || learningRate != nil {
-                trainer.schedule = try makeSchedule(startingAt: learningRate ?? trainer.optimizer.learningRate)
+            guard FileManager.default.fileExists(atPath: checkpoint) else { throw ValidationError("--resume: there is no checkpoint \(checkpoint)") }
+            recipe = try TrainingRecipe.stored(in: checkpoint)
+        }
+        try apply(to: &recipe)
+        let source = try loadData(seed: recipe.seed)
+        let (train, held) = try source.stratifiedSplit(validationFraction: validation, seed: recipe.seed)
+        print("data: \(source.count) images, training on \(train.count), validating on \(held.count)")
+
+        let trainer = try explained {
+            if resume, let checkpoint {
+                let trainer = try Trainer.resume(from: checkpoint, recipe: recipe)
+                if let model, Architecture(of: try ReferenceModel(named: model).make(classes: source.classNames.count, seed: 0))
+                    != Architecture(of: trainer.model) {
+                    throw ValidationError("--model \(model): the checkpoint \(checkpoint) holds another model")
+                }
+                print("resumed \(checkpoint) after epoch \(trainer.epochsDone)")
+                return trainer
             }
-            print("resumed \(checkpoint) after epoch \(trainer.epochsDone)")
-        } else {
-            let network: Sequential
-            switch model {
-            case "seed-cnn": network = try .seedCNN(classes: source.classNames.count, seed: seed)
-            case "seed-dnn": network = try .seedDNN(classes: source.classNames.count, seed: seed)
-            case "tuned-cnn": network = try .tunedCNN(classes: source.classNames.count, seed: seed)
-            default: throw ValidationError("unknown model '\(model)' (choose seed-cnn, seed-dnn or tuned-cnn)")
-            }
-            var options = TrainingOptions()
-            options.epochs = epochs
-            options.batchSize = batch
-            options.seed = seed
-            options.classWeights = weights
-            options.earlyStoppingPatience = patience
-            options.checkpointPath = checkpoint
-            let rate = learningRate ?? 1e-3
-            trainer = Trainer(model: network, optimizer: try Adam(learningRate: rate),
-                              schedule: try makeSchedule(startingAt: rate), options: options)
+            let network = try ReferenceModel(named: model ?? "seed-cnn").make(classes: source.classNames.count, seed: recipe.seed)
             print(network.summary)
+            return try recipe.makeTrainer(for: network)
         }
-        let augmentation = Augmentation(horizontalFlip: flip, maxShift: shift, maxRotationDegrees: rotate, maxZoom: zoom)
-        if !augmentation.isIdentity {
-            trainer.options.augment = { batch, generator in try augmentation.apply(batch, using: &generator) }
+        let history = try explained {
+            try trainer.fit(images: train.images, labels: train.labels, validation: (held.images, held.labels))
         }
-        let history = try trainer.fit(images: train.images, labels: train.labels,
-                                      validation: (held.images, held.labels))
         let predicted = try trainer.model.predictClasses(held.images)
         print(recallTable(predicted: predicted, labels: held.labels, names: source.classNames))
         let accuracy = zip(predicted, held.labels).filter { $0 == $1 }.count
-        let mirrored = try trainer.model.predictClasses(held.images, mirrorAveraged: true)
+        let mirrored = try trainer.model.predictClasses(held.images, augmentation: .mirror)
         let mirroredAccuracy = zip(mirrored, held.labels).filter { $0 == $1 }.count
         print(String(format: "validation accuracy %.4f (%d/%d) after %d epochs; best epoch %.4f; "
                      + "averaged with mirror images %.4f; wall time %.0f s",
@@ -123,17 +147,51 @@ struct Train: ParsableCommand {
         }
     }
 
-    private func makeSchedule(startingAt rate: Float) throws -> LearningRateSchedule {
-        switch schedule ?? "constant" {
-        case "constant": return .constant(rate)
-        case "plateau": return try .reduceOnPlateau(rate, factor: 0.5, patience: 3, minimumRate: 1e-5)
-        case "cosine": return try .cosine(rate, totalEpochs: epochs, minimumRate: rate / 100)
-        case let other: throw ValidationError("unknown schedule '\(other)' (choose constant, plateau or cosine)")
+    /// The options given, over `recipe`.
+    private func apply(to recipe: inout TrainingRecipe) throws {
+        try explained {
+            if let epochs { recipe.epochs = epochs }
+            if let batch { recipe.batchSize = batch }
+            if let optimizer { recipe.optimizer = try TrainingRecipe.optimizer(named: optimizer) }
+            if let learningRate { recipe.learningRate = learningRate }
+            if let momentum { recipe.momentum = momentum }
+            if let nesterov { recipe.nesterov = nesterov }
+            if let weightDecay { recipe.weightDecay = weightDecay }
+            if let schedule { recipe.schedule = try TrainingRecipe.schedule(named: schedule) }
+            if let seed { recipe.seed = seed }
+            if let classWeights { recipe.classWeighting = classWeights ? .balanced : .none }
+            if let flip { recipe.augmentation.horizontalFlip = flip }
+            if let shift { recipe.augmentation.maxShift = shift }
+            if let rotate { recipe.augmentation.maxRotationDegrees = rotate }
+            if let zoom { recipe.augmentation.maxZoom = zoom }
+            if let patience { recipe.earlyStoppingPatience = patience }
+            if let monitor { recipe.monitor = try TrainingRecipe.monitor(named: monitor) }
+            if let restoreBest { recipe.restoreBestWeights = restoreBest }
+            if let bnBatches { recipe.batchNormRecalibrationBatches = bnBatches }
+            if let tta { recipe.testTimeAugmentation = try TrainingRecipe.testTimeAugmentation(named: tta) }
+            recipe.checkpointPath = checkpoint
+            try recipe.validate()
         }
     }
 
+    /// Runs `body`, saying a recipe error in terms of this command's options.
+    private func explained<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as RecipeError {
+            throw ValidationError(error.message(calling: Self.optionNames[error.setting]!))
+        }
+    }
+
+    static let optionNames: [RecipeError.Setting: String] = [
+        .epochs: "--epochs", .batchSize: "--batch", .learningRate: "--learning-rate", .optimizer: "--optimizer",
+        .momentum: "--momentum", .weightDecay: "--weight-decay", .schedule: "--schedule", .shift: "--shift",
+        .rotate: "--rotate", .zoom: "--zoom", .classWeights: "--class-weights", .patience: "--patience",
+        .monitor: "--monitor", .batchNormBatches: "--bn-batches", .testTimeAugmentation: "--tta",
+    ]
+
     /// Pixels scaled to [0, 1], as the assignment's Keras code did.
-    private func loadData() throws -> Dataset {
+    private func loadData(seed: UInt64) throws -> Dataset {
         let raw = data == "synthetic" ? try Dataset.syntheticFaces(count: syntheticCount, seed: seed)
                                       : try Dataset.loadFER(path: data)
         return try Normalization.scaled(by: 1.0 / 255).apply(to: raw)

@@ -169,7 +169,12 @@ import Testing
         let flat = try Tensor.zeros([4, 48, 48])
         #expect(throws: DataError.self) { try Augmentation(horizontalFlip: true).apply(flat, using: &generator) }
         let images = try Tensor.zeros([1, 4, 4, 1])
-        #expect(throws: DataError.self) { try Augmentation(maxShift: -1).apply(images, using: &generator) }
-        #expect(throws: DataError.self) { try Augmentation(maxZoom: 1.5).apply(images, using: &generator) }
+        #expect(throws: AugmentationError.self) { try Augmentation(maxShift: -1).apply(images, using: &generator) }
+        #expect(throws: AugmentationError.self) { try Augmentation(maxZoom: 1.5).apply(images, using: &generator) }
+        #expect(throws: AugmentationError.self) { try Augmentation(maxRotationDegrees: 181).apply(images, using: &generator) }
+        // A shift as large as the images would leave nothing of them.
+        let error = #expect(throws: AugmentationError.self) { try Augmentation(maxShift: 4).apply(images, using: &generator) }
+        #expect(error?.description == "augment: maxShift must be smaller than the images' 4 pixels, got 4")
+        _ = try Augmentation(maxShift: 3).apply(images, using: &generator)
     }
 }

@@ -32,11 +32,11 @@ import Testing
                                    inputShape: [3], seed: 2)
         var generator = SeededGenerator(seed: 3)
         let images = try Tensor.randomNormal([64, 3], mean: 5, std: 1, using: &generator)
-        var options = TrainingOptions()
+        var options = TrainingRecipe()
         options.epochs = 1
         options.batchSize = 16
         options.batchNormRecalibrationBatches = 4
-        let trainer = Trainer(model: model, optimizer: try Adam(learningRate: 1e-3), options: options,
+        let trainer = Trainer(model: model, optimizer: try Adam(learningRate: 1e-3), recipe: options,
                               progress: ProgressReporter(style: .silent) { _ in })
         try trainer.fit(images: images, labels: (0..<64).map { $0 % 2 })
         let dense = try model.forward(images, context: ForwardContext(training: false), upTo: 1)

@@ -20,12 +20,12 @@ import FernTensor
         let model = try Sequential([DenseLayer(units: 12, activation: .relu), BatchNormLayer(), DropoutLayer(rate: 0.3),
                                     DenseLayer(units: 3, activation: .softmax)],
                                    inputShape: [5], seed: 6)
-        var options = TrainingOptions()
+        var options = TrainingRecipe()
         options.epochs = epochs
         options.batchSize = 8
         options.seed = 7
         options.checkpointPath = checkpoint
-        return Trainer(model: model, optimizer: optimizer, schedule: schedule, options: options, progress: silentProgress())
+        return Trainer(model: model, optimizer: optimizer, schedule: schedule, recipe: options, progress: silentProgress())
     }
 
     private func expectResumeRepeatsTheUninterruptedRun(optimizer make: () throws -> Optimizer,
@@ -40,7 +40,7 @@ import FernTensor
         let resumed = try Trainer.resume(from: folder.path("half.safetensors"), progress: silentProgress())
         #expect(resumed.epochsDone == 2, sourceLocation: sourceLocation)
         #expect(resumed.history.epochs == 2, sourceLocation: sourceLocation)
-        resumed.options.epochs = 4
+        resumed.recipe.epochs = 4
         let history = try resumed.fit(images: training.images, labels: training.labels, validation: validation)
 
         #expect(history.epochs == 4, sourceLocation: sourceLocation)
@@ -71,16 +71,16 @@ import FernTensor
         let path = folder.path("run.safetensors")
         let original = try trainer(epochs: 1, checkpoint: path, optimizer: try Adam(learningRate: 0.02, weightDecay: 0.1, decoupled: true),
                                    schedule: try .reduceOnPlateau(0.02))
-        original.options.earlyStoppingPatience = 5
-        original.options.classWeights = [1, 2, 3]
+        original.recipe.earlyStoppingPatience = 5
+        original.recipe.classWeighting = .given([1, 2, 3])
         try original.fit(images: training.images, labels: training.labels, validation: validation)
         let resumed = try Trainer.resume(from: path, progress: silentProgress())
         #expect(resumed.optimizer.config == original.optimizer.config)
         #expect(resumed.schedule == original.schedule)
-        #expect(resumed.options.batchSize == 8 && resumed.options.seed == 7)
-        #expect(resumed.options.earlyStoppingPatience == 5)
-        #expect(resumed.options.classWeights == [1, 2, 3])
-        #expect(resumed.options.checkpointPath == path)
+        #expect(resumed.recipe.batchSize == 8 && resumed.recipe.seed == 7)
+        #expect(resumed.recipe.earlyStoppingPatience == 5)
+        #expect(resumed.recipe.classWeighting == .given([1, 2, 3]))
+        #expect(resumed.recipe.checkpointPath == path)
         #expect(resumed.history == original.history)
     }
 

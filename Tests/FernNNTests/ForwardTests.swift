@@ -150,9 +150,9 @@ import Testing
         let p = try model.predict(x), q = try model.predict(Tensor(shape: x.shape, scalars: mirrored))
         let averaged: [Float] = zip(p.scalars, q.scalars).map { $0 + $1 }
         let expected: [Int] = (0..<n).map { row in (0..<3).max { averaged[row * 3 + $0] < averaged[row * 3 + $1] }! }
-        #expect(try model.predictClasses(x, mirrorAveraged: true) == expected)
+        #expect(try model.predictClasses(x, augmentation: .mirror) == expected)
         #expect(try model.predictClasses(x) != expected, "with these images the mirror changes some decisions")
-        expectError(containing: ["NHWC"]) { _ = try handMadeClassifier().predictClasses(Tensor.zeros([2, 2]), mirrorAveraged: true) }
+        expectError(containing: ["NHWC"]) { _ = try handMadeClassifier().predictClasses(Tensor.zeros([2, 2]), augmentation: .mirror) }
     }
 
     /// How far smallCNN's probabilities for the same images may differ between two batch sizes (which may

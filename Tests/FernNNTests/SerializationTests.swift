@@ -14,10 +14,10 @@ import FernTensor
                                     BatchNormLayer(), PoolingLayer(.max), DropoutLayer(rate: 0.25), FlattenLayer(),
                                     DenseLayer(units: 2, activation: .softmax)],
                                    inputShape: [8, 8, 1], seed: 8)
-        var options = TrainingOptions()
+        var options = TrainingRecipe()
         options.epochs = 2
         options.batchSize = 8
-        try Trainer(model: model, optimizer: try Adam(learningRate: 0.01), options: options, progress: silentProgress())
+        try Trainer(model: model, optimizer: try Adam(learningRate: 0.01), recipe: options, progress: silentProgress())
             .fit(images: data.images, labels: data.labels)
         return (model, data.images)
     }

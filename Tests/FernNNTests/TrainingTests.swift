@@ -11,11 +11,11 @@ import FernTensor
     }
 
     private func xorTrainer(seed: UInt64 = 0, epochs: Int, batchSize: Int = 2) throws -> Trainer {
-        var options = TrainingOptions()
+        var options = TrainingRecipe()
         options.epochs = epochs
         options.batchSize = batchSize
         options.seed = seed
-        return Trainer(model: try xorModel(seed: seed), optimizer: try Adam(learningRate: 0.05), options: options,
+        return Trainer(model: try xorModel(seed: seed), optimizer: try Adam(learningRate: 0.05), recipe: options,
                        progress: silentProgress())
     }
 
@@ -47,23 +47,23 @@ import FernTensor
         #expect(a.loss != b.loss)
 
         // Only the shuffling seed differs: the batches differ, so does the run.
-        var options = TrainingOptions()
+        var options = TrainingRecipe()
         options.epochs = 5
         options.batchSize = 2
         options.seed = 11
-        let c = try Trainer(model: try xorModel(seed: 3), optimizer: try Adam(learningRate: 0.05), options: options,
+        let c = try Trainer(model: try xorModel(seed: 3), optimizer: try Adam(learningRate: 0.05), recipe: options,
                             progress: silentProgress()).fit(images: x, labels: y)
         #expect(a.loss != c.loss)
     }
 
     @Test func lossDecreasesOnALearnableProblem() throws {
         let data = try separableData(count: 64, shape: [6], classes: 3, seed: 2)
-        var options = TrainingOptions()
+        var options = TrainingRecipe()
         options.epochs = 8
         options.batchSize = 16
         let model = try Sequential([DenseLayer(units: 16, activation: .relu), DenseLayer(units: 3, activation: .softmax)],
                                    inputShape: [6], seed: 4)
-        let history = try Trainer(model: model, optimizer: try SGD(learningRate: 0.2, momentum: 0.9), options: options,
+        let history = try Trainer(model: model, optimizer: try SGD(learningRate: 0.2, momentum: 0.9), recipe: options,
                                   progress: silentProgress()).fit(images: data.images, labels: data.labels)
         #expect(history.loss.last! < history.loss.first!)
         #expect(history.accuracy.last! > history.accuracy.first!)
@@ -86,8 +86,8 @@ import FernTensor
         let (x, y) = try xorData()
         let flipped = y.map { 1 - $0 }
         let trainer = try xorTrainer(seed: 1, epochs: 200)
-        trainer.options.earlyStoppingPatience = 3
-        trainer.options.monitor = .validationLoss
+        trainer.recipe.earlyStoppingPatience = 3
+        trainer.recipe.monitor = .validationLoss
         let history = try trainer.fit(images: x, labels: y, validation: (x, flipped))
 
         #expect(history.stoppedEarly)
@@ -105,7 +105,7 @@ import FernTensor
         let (x, y) = try xorData()
         let flipped = y.map { 1 - $0 }
         let trainer = try xorTrainer(seed: 2, epochs: 200)
-        trainer.options.earlyStoppingPatience = 2
+        trainer.recipe.earlyStoppingPatience = 2
         let history = try trainer.fit(images: x, labels: y, validation: (x, flipped))
         #expect(history.stoppedEarly && history.epochs < 200)
         #expect(try trainer.model.evaluate(x, labels: flipped).accuracy == history.bestValidationAccuracy)
@@ -115,9 +115,9 @@ import FernTensor
         let (x, y) = try xorData()
         let flipped = y.map { 1 - $0 }
         let trainer = try xorTrainer(seed: 1, epochs: 200)
-        trainer.options.earlyStoppingPatience = 3
-        trainer.options.monitor = .validationLoss
-        trainer.options.restoreBestWeights = false
+        trainer.recipe.earlyStoppingPatience = 3
+        trainer.recipe.monitor = .validationLoss
+        trainer.recipe.restoreBestWeights = false
         let history = try trainer.fit(images: x, labels: y, validation: (x, flipped))
         #expect(try trainer.model.evaluate(x, labels: flipped).loss == history.validationLoss.last)
     }
@@ -135,12 +135,12 @@ import FernTensor
 
     @Test func absurdLearningRateStopsTrainingWithAClearError() throws {
         let data = try separableData(count: 32, shape: [4], classes: 2, seed: 5)
-        var options = TrainingOptions()
+        var options = TrainingRecipe()
         options.epochs = 50
         options.batchSize = 8
         let model = try Sequential([DenseLayer(units: 16, activation: .relu), DenseLayer(units: 2, activation: .softmax)],
                                    inputShape: [4])
-        let trainer = Trainer(model: model, optimizer: try SGD(learningRate: 1e30), options: options, progress: silentProgress())
+        let trainer = Trainer(model: model, optimizer: try SGD(learningRate: 1e30), recipe: options, progress: silentProgress())
         expectError(containing: ["training stopped: the loss became"]) {
             try trainer.fit(images: data.images, labels: data.labels)
         }
@@ -190,8 +190,8 @@ import FernTensor
         let trainer = try xorTrainer(epochs: 1)
         expectError(containing: ["one label per image", "4 images", "3 labels"]) { try trainer.fit(images: x, labels: [0, 1, 1]) }
         expectError(containing: ["label 2", "2 classes"]) { try trainer.fit(images: x, labels: [0, 1, 2, 0]) }
-        trainer.options.batchSize = 0
-        expectError(containing: ["batch size must be positive"]) { try trainer.fit(images: x, labels: y) }
+        trainer.recipe.batchSize = 0
+        #expect(throws: RecipeError(.batchSize, "must be at least 1, got 0")) { try trainer.fit(images: x, labels: y) }
         #expect(trainer.epochsDone == 0)
     }
 }

@@ -36,12 +36,12 @@ import Testing
     }
 
     static func train(_ model: Sequential, _ data: (train: Dataset, validation: Dataset), epochs: Int) throws -> Float {
-        var options = TrainingOptions()
+        var options = TrainingRecipe()
         options.epochs = epochs
         options.batchSize = 32
         options.seed = 5
         let trainer = Trainer(model: model, optimizer: try Adam(learningRate: 3e-3),
-                              schedule: try .cosine(3e-3, totalEpochs: epochs), options: options,
+                              schedule: try .cosine(3e-3, totalEpochs: epochs), recipe: options,
                               progress: ProgressReporter(style: .epochLines) { print($0, terminator: "") })
         try trainer.fit(images: data.train.images, labels: data.train.labels,
                         validation: (data.validation.images, data.validation.labels))

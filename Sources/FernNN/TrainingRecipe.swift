@@ -1,0 +1,204 @@
+import FernData
+import FernTensor
+import Foundation
+
+/// How to train a classifier: every choice that `fit` in the language and `fern train` on the
+/// command line offer, in one value that both only fill in from their arguments. It makes the
+/// optimizer, the learning-rate schedule and the trainer, and every checkpoint stores it, so a
+/// resumed run goes on with the settings it had.
+public struct TrainingRecipe: Codable, Equatable, Sendable {
+    public enum OptimizerKind: String, Codable, CaseIterable, Sendable { case adam, adamw, sgd }
+    /// constant; step (×0.1 every 10 epochs); cosine (to lr/100 over the epochs);
+    /// plateau (halve after 3 epochs without a lower validation loss, down to 1e-5 or lr if lower).
+    public enum ScheduleKind: String, Codable, CaseIterable, Sendable { case constant, step, cosine, plateau }
+    public enum Monitor: String, Codable, CaseIterable, Sendable {
+        case validationAccuracy, validationLoss
+        /// The name users write: val_accuracy, val_loss.
+        public var name: String { self == .validationAccuracy ? "val_accuracy" : "val_loss" }
+    }
+    /// How the loss weighs each class.
+    public enum ClassWeighting: Codable, Equatable, Sendable {
+        case none
+        /// scikit-learn's "balanced" weights, from the training labels.
+        case balanced
+        case given([Float])
+    }
+
+    public var epochs = 10
+    public var batchSize = 64
+    /// Seeds shuffling, dropout and augmentation; each epoch derives its own
+    /// streams from it, so a resumed run repeats an uninterrupted one exactly.
+    public var seed: UInt64 = 0
+    public var optimizer = OptimizerKind.adam
+    public var learningRate: Float = 1e-3
+    /// SGD's momentum (0: none).
+    public var momentum: Float = 0
+    public var nesterov = false
+    /// L2 for adam and sgd, decoupled for adamw.
+    public var weightDecay: Float = 0
+    public var schedule = ScheduleKind.constant
+    public var augmentation = Augmentation()
+    public var classWeighting = ClassWeighting.none
+    /// Stop after this many epochs without improvement of `monitor`.
+    public var earlyStoppingPatience: Int?
+    public var monitor = Monitor.validationAccuracy
+    /// At the end, put back the weights of the best validation epoch.
+    public var restoreBestWeights = true
+    /// After each epoch, recompute batch-norm statistics from this many
+    /// training batches (0: keep the running averages, as Keras does).
+    public var batchNormRecalibrationBatches = 10
+    /// How validation images are classified each epoch.
+    public var testTimeAugmentation = TestTimeAugmentation.none
+    /// Where to write a checkpoint after every epoch.
+    public var checkpointPath: String?
+
+    public init() {}
+
+    /// Throws a `RecipeError` naming the first setting out of range.
+    public func validate() throws {
+        func fail(_ setting: RecipeError.Setting, _ problem: String) -> RecipeError { RecipeError(setting, problem) }
+        guard (0...100_000).contains(epochs) else { throw fail(.epochs, "must be between 0 and 100000, got \(epochs)") }
+        guard batchSize > 0 else { throw fail(.batchSize, "must be at least 1, got \(batchSize)") }
+        guard learningRate > 0, learningRate.isFinite else {
+            throw fail(.learningRate, "must be a positive number, got \(RecipeError.format(learningRate))")
+        }
+        guard momentum >= 0, momentum < 1 else { throw fail(.momentum, "must be in [0, 1), got \(RecipeError.format(momentum))") }
+        guard weightDecay >= 0, weightDecay.isFinite else {
+            throw fail(.weightDecay, "must not be negative, got \(RecipeError.format(weightDecay))")
+        }
+        if let patience = earlyStoppingPatience, patience < 0 { throw fail(.patience, "must not be negative, got \(patience)") }
+        guard (0...10_000).contains(batchNormRecalibrationBatches) else {
+            throw fail(.batchNormBatches, "must be between 0 and 10000, got \(batchNormRecalibrationBatches)")
+        }
+        try checkAugmentation()
+    }
+
+    /// The augmentation's settings, for images of this size when given.
+    func checkAugmentation(height: Int? = nil, width: Int? = nil) throws {
+        do {
+            try augmentation.checkSettings(height: height, width: width)
+        } catch let error as AugmentationError {
+            let setting: RecipeError.Setting = switch error.setting {
+            case .shift: .shift
+            case .rotation: .rotate
+            case .zoom: .zoom
+            }
+            throw RecipeError(setting, error.problem)
+        }
+    }
+
+    /// The optimizer's settings; a checkpoint's optimizer with the same ones keeps its state on resume.
+    public var optimizerConfig: OptimizerConfig {
+        var config = OptimizerConfig(type: optimizer.rawValue, learningRate: learningRate)
+        config.momentum = optimizer == .sgd ? momentum : 0
+        config.nesterov = optimizer == .sgd && nesterov
+        config.weightDecay = weightDecay
+        return config
+    }
+
+    public func makeOptimizer() throws -> Optimizer {
+        try optimizerConfig.make()
+    }
+
+    /// The schedule for this recipe's rate and epochs (the only place its constants are chosen).
+    public func makeSchedule() throws -> LearningRateSchedule {
+        switch schedule {
+        case .constant: .constant(learningRate)
+        case .step: try .step(learningRate, every: 10, factor: 0.1)
+        case .cosine: try .cosine(learningRate, totalEpochs: max(epochs, 1), minimumRate: learningRate / 100)
+        case .plateau: try .reduceOnPlateau(learningRate, factor: 0.5, patience: 3, minimumRate: min(1e-5, learningRate))
+        }
+    }
+
+    /// The loss's class weights for these training labels and classes, or nil for none.
+    public func classWeights(labels: [Int], classes: Int) throws -> [Float]? {
+        switch classWeighting {
+        case .none: return nil
+        case .balanced:
+            var counts = [Int](repeating: 0, count: classes)
+            for label in labels where counts.indices.contains(label) { counts[label] += 1 }
+            return Dataset.balancedClassWeights(counts: counts)
+        case .given(let weights):
+            guard weights.count == classes, weights.allSatisfy({ $0 >= 0 && $0.isFinite }) else {
+                throw RecipeError(.classWeights, "needs \(classes) non-negative numbers (one per class), got \(weights.count)")
+            }
+            return weights
+        }
+    }
+
+    /// A trainer for `model` following this recipe; with `resume`, one that goes on from the
+    /// checkpoint when its file exists (it must hold a model of the same architecture; the
+    /// trainer then trains its own copy, see `Trainer.resume`).
+    public func makeTrainer(for model: Sequential, resume: Bool = false,
+                            progress: ProgressReporter = .automatic()) throws -> Trainer {
+        try validate()
+        if resume, let path = checkpointPath, FileManager.default.fileExists(atPath: path) {
+            let trainer = try Trainer.resume(from: path, recipe: self, progress: progress)
+            guard Architecture(of: trainer.model) == Architecture(of: model) else {
+                throw ModelError("the checkpoint \(path) holds a different model; delete it or train without resuming")
+            }
+            return trainer
+        }
+        return Trainer(model: model, optimizer: try makeOptimizer(), schedule: try makeSchedule(), recipe: self,
+                       progress: progress)
+    }
+
+    /// This recipe with its optimizer and schedule settings those of `optimizer` and `schedule`.
+    func describing(optimizer config: OptimizerConfig, schedule: LearningRateSchedule) -> TrainingRecipe {
+        var recipe = self
+        recipe.optimizer = OptimizerKind(rawValue: config.type) ?? recipe.optimizer
+        (recipe.momentum, recipe.nesterov, recipe.weightDecay) = (config.momentum, config.nesterov, config.weightDecay)
+        recipe.learningRate = schedule.initialRate
+        recipe.schedule = switch schedule.kind {
+        case .constant: .constant
+        case .step: .step
+        case .cosine: .cosine
+        case .reduceOnPlateau: .plateau
+        }
+        return recipe
+    }
+
+    /// The recipe a checkpoint was trained with (to resume it with some settings changed).
+    public static func stored(in checkpoint: String) throws -> TrainingRecipe {
+        var recipe = try CheckpointState.read(from: checkpoint).state.trainingRecipe
+        recipe.checkpointPath = checkpoint
+        return recipe
+    }
+}
+
+/// Names for the recipe's choices as users write them, with errors that list the choices.
+extension TrainingRecipe {
+    public static func optimizer(named name: String) throws -> OptimizerKind {
+        guard let kind = OptimizerKind(rawValue: name.lowercased()) else {
+            throw RecipeError(.optimizer, "unknown optimizer \"\(name)\" (choose adam, adamw or sgd)", startsWithName: false)
+        }
+        return kind
+    }
+
+    public static func schedule(named name: String) throws -> ScheduleKind {
+        guard let kind = ScheduleKind(rawValue: name.lowercased()) else {
+            throw RecipeError(.schedule, "unknown schedule \"\(name)\" (choose constant, step, cosine or plateau)", startsWithName: false)
+        }
+        return kind
+    }
+
+    public static func monitor(named name: String) throws -> Monitor {
+        guard let monitor = Monitor.allCases.first(where: { $0.name == name }) else {
+            throw RecipeError(.monitor, "must be \"val_accuracy\" or \"val_loss\", got \"\(name)\"")
+        }
+        return monitor
+    }
+
+    public static func testTimeAugmentation(named name: String) throws -> TestTimeAugmentation {
+        guard let tta = TestTimeAugmentation(rawValue: name.lowercased()) else {
+            let choices = TestTimeAugmentation.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: " or ")
+            throw RecipeError(.testTimeAugmentation, "must be \(choices), got \"\(name)\"")
+        }
+        return tta
+    }
+}
+
+/// Independent random streams for one epoch, derived from the run's seed.
+func epochGenerator(seed: UInt64, epoch: Int, stream: UInt64) -> SeededGenerator {
+    SeededGenerator(seed: seed &+ UInt64(epoch + 1) &* 0x9E37_79B9_7F4A_7C15 &+ stream &* 0xD1B5_4A32_D192_ED03)
+}
