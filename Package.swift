@@ -49,7 +49,7 @@ let package = Package(
         .target(name: "FernPlot", dependencies: ["FernTensor", "CCairo"]),
         .target(name: "FernAnalysis", dependencies: ["FernTensor", "FernNN", "FernPlot"]),
         .target(name: "FernLang", dependencies: ["FernTensor", "FernNN", "FernData", "FernPlot", "FernAnalysis"]),
-        .target(name: "FernNotebook", dependencies: ["FernLang", "FernPlot", "CCmark"]),
+        .target(name: "FernNotebook", dependencies: ["FernLang", "FernNN", "FernPlot", "FernTensor", "CCmark"]),
         .target(name: "FernWatch", dependencies: ["FernNotebook", "FernLang",
                                                   .product(name: "Hummingbird", package: "hummingbird"),
                                                   .product(name: "NIOCore", package: "swift-nio"),

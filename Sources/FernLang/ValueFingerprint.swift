@@ -1,5 +1,4 @@
 import FernData
-import FernLang
 import FernNN
 import FernTensor
 import Foundation
@@ -11,15 +10,15 @@ import Foundation
 /// A user function is fingerprinted by the program it was written in, the
 /// variables it captured and, because it reads globals when it is called,
 /// the current values of the globals its body names (followed recursively).
-struct ValueFingerprinter {
+public struct ValueFingerprinter {
     let globals: [String: Value]
     private var functionsInProgress: Set<ObjectIdentifier> = []
 
-    init(globals: [String: Value]) {
+    public init(globals: [String: Value]) {
         self.globals = globals
     }
 
-    mutating func fingerprint(_ value: Value) -> String {
+    public mutating func fingerprint(_ value: Value) -> String {
         var hash = ContentHash()
         combine(value, into: &hash)
         return hash.hex
