@@ -14,18 +14,18 @@ extension Builtins {
             try fit(args, interpreter)
         },
         Builtin("evaluate(model, data, batch=256)", "[loss, accuracy] of the model on a labelled dataset (mean cross-entropy, share classified correctly).") { args, _ in
-            let model = try args.model("model"), data = try args.dataset("data"), batch = try batchSize(args)
+            let model = try args.model("model"), data = try args.dataset("data"), batch = try args.positiveInt("batch")
             let (loss, accuracy) = try args.reporting { try model.evaluate(data.images, labels: data.labels, batchSize: batch) }
             return .list([.number(Double(loss)), .number(Double(accuracy))])
         },
         Builtin("predict(model, data, batch=256, mirror=false)", "The most likely class of each image of a dataset or tensor, as a list of class indices; mirror=true averages each image's class probabilities with its mirror image's (test-time augmentation).") { args, _ in
-            let model = try args.model("model"), images = try args.images("data"), batch = try batchSize(args)
-            let mirror = args.bool("mirror", default: false)
+            let model = try args.model("model"), images = try args.images("data"), batch = try args.positiveInt("batch")
+            let mirror = args.bool("mirror")
             return .list(try args.reporting { try model.predictClasses(images, batchSize: batch, mirrorAveraged: mirror) }
                 .map { .number(Double($0)) })
         },
         Builtin("predict_proba(model, data, batch=256)", "The model's outputs (class probabilities for a softmax model) for a dataset or tensor, as a [count, classes] tensor.") { args, _ in
-            let model = try args.model("model"), images = try args.images("data"), batch = try batchSize(args)
+            let model = try args.model("model"), images = try args.images("data"), batch = try args.positiveInt("batch")
             return .tensor(try args.reporting { try model.predict(images, batchSize: batch) })
         },
         Builtin("confusion_matrix(labels, predicted, classes=none)", "Counts [true class, predicted class] as a tensor; classes defaults to the largest label + 1.") { args, _ in
@@ -50,10 +50,6 @@ extension Builtins {
         guard labels.count == predicted.count else {
             throw FernError.runtime("\(args.function): \(labels.count) labels but \(predicted.count) predictions")
         }
-    }
-
-    private static func batchSize(_ args: Arguments) throws -> Int {
-        try args.optionalPositiveInt("batch") ?? 256
     }
 
     // MARK: fit
