@@ -48,8 +48,8 @@ extension Builtins {
     ]
 
     private static let building: [Builtin] = [
-        Builtin("sequential(layers, input_shape=none, seed=0)",
-                "A model applying the layers in order to inputs of input_shape (default [48, 48, 1]); weights initialized from seed. A list item may also be an activation such as relu or softmax.") { args, _ in
+        Builtin("sequential(layers, input_shape=[48, 48, 1], seed=0)",
+                "A model applying the layers in order to inputs of input_shape; weights initialized from seed. A list item may also be an activation such as relu or softmax.") { args, _ in
             try sequential(args)
         },
         referenceModel("seed_cnn", "The assignment's seed CNN: three 5x5 conv blocks (64, 128, 256) and a 128-unit dense layer; 2,207,893 parameters.",
@@ -171,7 +171,7 @@ extension Builtins {
                 throw FernError.runtime("sequential: item \(index) is a \(item.typeName), not a layer; layers are made by conv2d, dense, maxpool, ...")
             }
         }
-        let inputShape = args.optional("input_shape") == nil ? [48, 48, 1] : try args.shape("input_shape")
+        let inputShape = try args.shape("input_shape")
         guard !inputShape.isEmpty, inputShape.allSatisfy({ $0 > 0 }) else {
             throw FernError.runtime("sequential: input_shape must be positive sizes such as [48, 48, 1], got \(describeShape(inputShape))")
         }
