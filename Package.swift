@@ -65,7 +65,7 @@ let package = Package(
         .testTarget(name: "FernNNTests", dependencies: ["FernNN", "FernTensor", "FernTestSupport"]),
         .testTarget(name: "FernDataTests", dependencies: ["FernData", "FernTensor", "CZlib", "FernTestSupport"]),
         .testTarget(name: "FernPlotTests", dependencies: ["FernPlot", "FernTensor", "CCairo", "FernTestSupport"]),
-        .testTarget(name: "FernLangTests", dependencies: ["FernLang", "FernTensor", "FernTestSupport"]),
+        .testTarget(name: "FernLangTests", dependencies: ["FernLang", "FernNN", "FernTensor", "FernTestSupport"]),
         .testTarget(name: "FernNotebookTests", dependencies: ["FernNotebook", "FernLang", "FernPlot", "FernTestSupport"]),
         .testTarget(name: "FernWatchTests", dependencies: ["FernWatch", "FernNotebook", "FernTestSupport"]),
         .testTarget(name: "FernREPLTests", dependencies: ["FernREPL", "FernLang", "FernPlot", "FernTestSupport"]),
