@@ -80,12 +80,3 @@ public struct ConfusionMatrix: Sendable, Equatable {
         return Array(pairs.sorted { ($0.count, $1.true, $1.predicted) > ($1.count, $0.true, $0.predicted) }.prefix(max(top, 0)))
     }
 }
-
-/// Errors of the analysis functions, naming the function and the problem.
-public struct AnalysisError: Error, CustomStringConvertible, Sendable {
-    public let description: String
-
-    public init(_ description: String) {
-        self.description = description
-    }
-}

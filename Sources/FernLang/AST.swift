@@ -1,5 +1,5 @@
 /// A parameter of a function or lambda, with an optional default value.
-struct Parameter: Sendable {
+struct FunctionParameter: Sendable {
     var name: String
     var defaultValue: Expr?
 }
@@ -32,7 +32,7 @@ indirect enum Expr: Sendable {
     case logical(Expr, Token, Expr)
     /// `start..end`.
     case range(Expr, Expr, SourceLocation)
-    case lambda([Parameter], Expr, SourceLocation)
+    case lambda([FunctionParameter], Expr, SourceLocation)
     case call(Expr, [Expr], [KeywordArgument], SourceLocation)
     case index(Expr, [IndexItem], SourceLocation)
     case member(Expr, String, SourceLocation)
@@ -54,7 +54,7 @@ indirect enum Stmt: Sendable {
     case expression(Expr)
     /// `a = value` or `a, b = value` (destructuring a list).
     case assign([String], Expr, SourceLocation)
-    case function(name: String, [Parameter], body: [Stmt], SourceLocation)
+    case function(name: String, [FunctionParameter], body: [Stmt], SourceLocation)
     case `return`(Expr?, SourceLocation)
     case `for`(variable: String, Expr, body: [Stmt], SourceLocation)
     case `if`(Expr, then: [Stmt], else: [Stmt]?)

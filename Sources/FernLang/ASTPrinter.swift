@@ -25,7 +25,7 @@ extension Expr {
     }
 }
 
-extension Parameter {
+extension FunctionParameter {
     var parenthesized: String {
         defaultValue.map { "\(name)=\($0.parenthesized)" } ?? name
     }

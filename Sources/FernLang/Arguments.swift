@@ -2,7 +2,8 @@ import FernTensor
 
 /// The arguments of one built-in call, bound to the parameter names of its
 /// signature, with typed accessors whose errors name the function and the
-/// parameter.
+/// parameter. An optional parameter the call omits, or passes none, holds
+/// the signature's default, so implementations never repeat it.
 struct Arguments {
     let function: String
     private var values: [String: Value] = [:]
@@ -32,8 +33,12 @@ struct Arguments {
             guard values[name] == nil else { throw FernError.runtime("\(function)() got two values for '\(name)'") }
             values[name] = value
         }
-        for parameter in parameters where !parameter.optional && !parameter.variadic && values[parameter.name] == nil {
-            throw FernError.runtime("\(function)() is missing a value for '\(parameter.name)'; usage: \(builtin.signature)")
+        for parameter in parameters where !parameter.variadic && optional(parameter.name) == nil {
+            if let defaultValue = parameter.defaultValue {
+                values[parameter.name] = defaultValue
+            } else if values[parameter.name] == nil {
+                throw FernError.runtime("\(function)() is missing a value for '\(parameter.name)'; usage: \(builtin.signature)")
+            }
         }
     }
 
@@ -50,9 +55,8 @@ struct Arguments {
     /// A required argument (its presence was checked when binding).
     func value(_ name: String) -> Value { values[name] ?? .none }
 
-    func number(_ name: String, default fallback: Double? = nil) throws -> Double {
+    func number(_ name: String) throws -> Double {
         guard let value = optional(name) else {
-            if let fallback { return fallback }
             throw FernError.runtime("\(function): '\(name)' must be a number, got none")
         }
         switch value {
@@ -62,16 +66,17 @@ struct Arguments {
         }
     }
 
-    func int(_ name: String, default fallback: Int? = nil) throws -> Int {
-        let n = try number(name, default: fallback.map(Double.init))
+    func int(_ name: String) throws -> Int {
+        let n = try number(name)
         guard n == n.rounded(), abs(n) < 1e15 else {
             throw FernError.runtime("\(function): expected a whole number for '\(name)', got \(Value.number(n))")
         }
         return Int(n)
     }
 
-    func bool(_ name: String, default fallback: Bool) -> Bool {
-        optional(name)?.isTruthy ?? fallback
+    /// none is false.
+    func bool(_ name: String) -> Bool {
+        value(name).isTruthy
     }
 
     func string(_ name: String) throws -> String {
@@ -128,9 +133,9 @@ struct Arguments {
         }
     }
 
-    /// A random seed (a non-negative whole number), 0 when not given.
+    /// A random seed (a non-negative whole number).
     func seed(_ name: String) throws -> UInt64 {
-        let n = try int(name, default: 0)
+        let n = try int(name)
         guard n >= 0 else { throw FernError.runtime("\(function): '\(name)' must not be negative, got \(n)") }
         return UInt64(n)
     }

@@ -1,32 +1,29 @@
-import Foundation
-
 /// A built-in function: its signature and one-line doc (shown by `help`,
 /// used for tab completion and the reference) next to its implementation.
 public struct Builtin: Sendable {
     public let name: String
     /// How it is called, e.g. `zeros(shape)` or `sum(t, axis=none, keepdims=false)`.
-    /// Parameter names and which ones are optional are read from here.
+    /// The one place a parameter's name, and whether and to what it defaults, is written.
     public let signature: String
     public let doc: String
+    /// The parameters the signature declares, read once.
+    let parameters: [BuiltinParameter]
     let implementation: @Sendable (inout Arguments, Interpreter) throws -> Value
 
+    /// Stops the program when the signature does not parse: the whole table
+    /// is built when a program first names a built-in, so a mistyped default
+    /// shows on any run, not only when that built-in is called (and
+    /// BuiltinSignatureTests parses every signature).
     init(_ signature: String, _ doc: String,
          _ implementation: @escaping @Sendable (inout Arguments, Interpreter) throws -> Value) {
-        self.name = String(signature.prefix { $0 != "(" })
+        do {
+            (name, parameters) = try BuiltinParameter.parse(signature: signature)
+        } catch {
+            preconditionFailure("the built-in signature \(signature) does not parse: \(error)")
+        }
         self.signature = signature
         self.doc = doc
         self.implementation = implementation
-    }
-
-    /// The parameters declared by the signature: `name`, `name=default`
-    /// (optional) or `name...` (takes the remaining positional arguments).
-    var parameters: [(name: String, optional: Bool, variadic: Bool)] {
-        let inside = signature.drop { $0 != "(" }.dropFirst().prefix { $0 != ")" }
-        return inside.split(separator: ",").map { part in
-            let text = part.trimmingCharacters(in: .whitespaces)
-            let name = String(text.prefix { $0 != "=" && $0 != "." })
-            return (name, text.contains("="), text.hasSuffix("..."))
-        }
     }
 }
 

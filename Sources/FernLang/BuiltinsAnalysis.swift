@@ -14,7 +14,7 @@ extension Builtins {
         },
         Builtin("most_confused(matrix, top=5, class_names=none)",
                 "The off-diagonal cells with the most images, one line each: true → predicted: count (share of the true class).") { args, _ in
-            .string(try confusion(args).mostConfusedDescription(top: try args.int("top", default: 5)))
+            .string(try confusion(args).mostConfusedDescription(top: try args.int("top")))
         },
         Builtin("plot_misclassified(data, predicted, true_class=none, predicted_class=none, limit=24)",
                 "A grid of a dataset's misclassified images captioned with true and predicted class, optionally of one true/predicted pair.") { args, _ in
@@ -26,7 +26,7 @@ extension Builtins {
                 try AnalysisFigures.misclassified(images: dataset.images, labels: dataset.labels, predicted: predicted,
                                                   classNames: dataset.classNames, trueClass: try classIndex(args, "true_class", dataset),
                                                   predictedClass: try classIndex(args, "predicted_class", dataset),
-                                                  limit: try args.int("limit", default: 24))
+                                                  limit: try args.int("limit"))
             })
         },
         Builtin("saliency(model, images, classes=none, method=\"gradient\", layer=none, samples=20, noise=0.15, seed=0)",
@@ -38,12 +38,12 @@ extension Builtins {
         Builtin("plot_saliency(model, data, count=6, method=\"gradient\", layer=none, title=none)",
                 "The first count images of a dataset each beside its saliency map and the map laid over it, captioned with true and predicted class.") { args, _ in
             let model = try args.model("model"), dataset = try args.dataset("data")
-            let count = min(try args.int("count", default: 6), dataset.count)
+            let count = min(try args.int("count"), dataset.count)
             guard count > 0 else { throw FernError.runtime("plot_saliency: no images to show") }
             let images = try args.reporting { try dataset.images.sliced(axis: 0, start: 0, end: count) }
             let predicted = try args.reporting { try model.predictClasses(images) }
             let maps = try saliencyMaps(args, model, images, predicted)
-            let method = try args.optionalString("method") ?? "gradient"
+            let method = try args.string("method")
             return .figure(try args.reporting {
                 try AnalysisFigures.saliency(images: images, maps: maps, labels: Array(dataset.labels.prefix(count)),
                                              predicted: predicted, classNames: dataset.classNames,
@@ -110,12 +110,12 @@ extension Builtins {
     }
 
     private static func saliencyMaps(_ args: Arguments, _ model: Sequential, _ images: Tensor, _ classes: [Int]?) throws -> Tensor {
-        let method = try args.optionalString("method") ?? "gradient"
+        let method = try args.string("method")
         switch method {
         case "gradient":
             return try args.reporting { try Saliency.vanilla(model: model, images: images, classes: classes) }
         case "smoothgrad":
-            let samples = try args.int("samples", default: 20), noise = Float(try args.number("noise", default: 0.15))
+            let samples = try args.int("samples"), noise = Float(try args.number("noise"))
             let seed = try args.seed("seed")
             return try args.reporting {
                 try Saliency.smoothGrad(model: model, images: images, classes: classes, samples: samples, noise: noise, seed: seed)
@@ -142,11 +142,11 @@ extension Builtins {
         let channels = model.outputShapes[layer].last ?? 0
         let filters = try args.optional("filters").map { _ in try args.wholeNumberList("filters") } ?? Array(0..<min(channels, 16))
         var ascent = ActivationMaximization()
-        ascent.steps = try args.int("steps", default: 60)
-        ascent.stepSize = Float(try args.number("step_size", default: 0.05))
-        ascent.l2Decay = Float(try args.number("l2_decay", default: 0.001))
-        ascent.blurEvery = try args.int("blur_every", default: 0)
-        ascent.jitter = try args.int("jitter", default: 1)
+        ascent.steps = try args.int("steps")
+        ascent.stepSize = Float(try args.number("step_size"))
+        ascent.l2Decay = Float(try args.number("l2_decay"))
+        ascent.blurEvery = try args.int("blur_every")
+        ascent.jitter = try args.int("jitter")
         ascent.seed = try args.seed("seed")
         guard (0...10_000).contains(ascent.steps), filters.count <= 1024 else {
             throw FernError.runtime("\(args.function): at most 10000 steps and 1024 filters")

@@ -24,7 +24,7 @@ extension Builtins {
         },
         Builtin("range(start, end=none, step=1)", "Numbers from start up to (not including) end; range(n) counts 0..n-1.") { args, _ in
             let first = try args.number("start")
-            let step = try args.number("step", default: 1)
+            let step = try args.number("step")
             guard step != 0 else { throw FernError.runtime("range: 'step' must not be 0") }
             guard let end = args.optional("end") else { return .range(start: 0, end: first, step: step) }
             return .range(start: first, end: try args.number("end"), step: step)
@@ -56,7 +56,7 @@ extension Builtins {
             }
         },
         Builtin("round(x, digits=0)", "The number rounded to the given number of decimal digits.") { args, _ in
-            let scale = pow(10, Double(try args.int("digits", default: 0)))
+            let scale = pow(10, Double(try args.int("digits")))
             return .number((try args.number("x") * scale).rounded() / scale)
         },
         Builtin("type(x)", "The name of the value's type: number, string, bool, none, list, tensor, function, ...") { args, _ in
@@ -66,7 +66,7 @@ extension Builtins {
                 "Rows (lists) as an aligned text table with an optional header; numbers right-aligned, columns with fractions at digits decimals, none as -.") { args, _ in
             guard case .list(let rows) = args.value("rows") else { throw args.failure("rows", expected: "a list of rows", got: args.value("rows")) }
             let header = try args.optional("header").map { _ in try args.strings("header") }
-            return .string(try textTable(rows, header: header, digits: try args.int("digits", default: 3)))
+            return .string(try textTable(rows, header: header, digits: try args.int("digits")))
         },
     ]
 

@@ -67,7 +67,7 @@ extension Builtins {
     /// A stratified split holding out the fraction given by the argument `name`.
     static func stratifiedSplit(_ dataset: Dataset, _ args: Arguments, _ name: String,
                                 seed: UInt64) throws -> (train: Dataset, validation: Dataset) {
-        let fraction = try args.number(name, default: 0.1)
+        let fraction = try args.number(name)
         guard fraction > 0 && fraction < 1 else {
             throw FernError.runtime("\(args.function): '\(name)' must be between 0 and 1 (exclusive), got \(Value.number(fraction))")
         }
@@ -75,7 +75,7 @@ extension Builtins {
     }
 
     private static func normalize(_ args: Arguments) throws -> Value {
-        let mode = try args.optionalString("mode") ?? "scale"
+        let mode = try args.string("mode")
         let input = args.value("data")
         let dataset: Dataset
         switch input {

@@ -11,9 +11,9 @@ extension Builtins {
         Builtin("conv2d(filters, kernel_size=3, strides=1, padding=\"valid\", activation=\"linear\", use_bias=true, init=\"glorot_uniform\", name=none)",
                 "A 2-D convolution layer over [height, width, channels] images; kernel_size and strides are a number or [h, w].") { args, _ in
             let filters = try args.int("filters")
-            let kernel = try pair(args, "kernel_size", default: 3), strides = try pair(args, "strides", default: 1)
+            let kernel = try pair(args, "kernel_size"), strides = try pair(args, "strides")
             let padding = try Builtins.padding(args), activation = try Builtins.activation(args, "activation")
-            let useBias = args.bool("use_bias", default: true), initializer = try Builtins.initializer(args)
+            let useBias = args.bool("use_bias"), initializer = try Builtins.initializer(args)
             return try layer(args) {
                 try Conv2DLayer(filters: filters, kernelSize: kernel, strides: strides, padding: padding,
                                 activation: activation, useBias: useBias, initializer: initializer)
@@ -23,18 +23,18 @@ extension Builtins {
                 "A fully connected layer on flat [features] inputs (put flatten() before it after convolutions).") { args, _ in
             let units = try args.int("units")
             let activation = try Builtins.activation(args, "activation")
-            let useBias = args.bool("use_bias", default: true), initializer = try Builtins.initializer(args)
+            let useBias = args.bool("use_bias"), initializer = try Builtins.initializer(args)
             return try layer(args) { try DenseLayer(units: units, activation: activation, useBias: useBias, initializer: initializer) }
         },
         pooling(.max, "maxpool", "Max pooling: the largest value of each pool_size window (strides default to pool_size)."),
         pooling(.average, "avgpool", "Average pooling: the mean of each pool_size window (strides default to pool_size)."),
         Builtin("batchnorm(momentum=0.99, epsilon=0.001, name=none)",
                 "Batch normalization over the last axis, with running statistics used at inference.") { args, _ in
-            let momentum = Float(try args.number("momentum", default: 0.99)), epsilon = Float(try args.number("epsilon", default: 0.001))
+            let momentum = Float(try args.number("momentum")), epsilon = Float(try args.number("epsilon"))
             return try layer(args) { try BatchNormLayer(momentum: momentum, epsilon: epsilon) }
         },
         Builtin("dropout(rate=0.5, name=none)", "Zeroes a fraction rate of the inputs while training (inverted dropout); does nothing at inference.") { args, _ in
-            let rate = Float(try args.number("rate", default: 0.5))
+            let rate = Float(try args.number("rate"))
             return try layer(args) { try DropoutLayer(rate: rate) }
         },
         Builtin("flatten(name=none)", "Flattens each example to one axis, between convolutions and dense layers.") { args, _ in
@@ -48,8 +48,8 @@ extension Builtins {
     ]
 
     private static let building: [Builtin] = [
-        Builtin("sequential(layers, input_shape=none, seed=0)",
-                "A model applying the layers in order to inputs of input_shape (default [48, 48, 1]); weights initialized from seed. A list item may also be an activation such as relu or softmax.") { args, _ in
+        Builtin("sequential(layers, input_shape=[48, 48, 1], seed=0)",
+                "A model applying the layers in order to inputs of input_shape; weights initialized from seed. A list item may also be an activation such as relu or softmax.") { args, _ in
             try sequential(args)
         },
         referenceModel("seed_cnn", "The assignment's seed CNN: three 5x5 conv blocks (64, 128, 256) and a 128-unit dense layer; 2,207,893 parameters.",
@@ -64,7 +64,7 @@ extension Builtins {
         },
         Builtin("params(model, trainable=true)", "The number of trainable parameters (trainable=false: all, batch-norm statistics included).") { args, _ in
             let model = try args.model("model")
-            let count = args.bool("trainable", default: true) ? model.trainableCount : model.trainableCount + model.nonTrainableCount
+            let count = args.bool("trainable") ? model.trainableCount : model.trainableCount + model.nonTrainableCount
             return .number(Double(count))
         },
     ]
@@ -82,7 +82,7 @@ extension Builtins {
         Builtin("weights(model, layer, part=\"weight\")", "A copy of a layer's parameter: \"weight\" (conv kernels [kh, kw, in, out]), \"bias\", \"gamma\", \"beta\", \"running_mean\" or \"running_variance\".") { args, _ in
             let model = try args.model("model")
             let layer = model.layers[try layerIndex(args, model)]
-            let part = try args.optionalString("part") ?? "weight"
+            let part = try args.string("part")
             guard let parameter = layer.parameters.first(where: { $0.name == "\(layer.name).\(part)" }) else {
                 let parts = layer.parameters.map { String($0.name.dropFirst(layer.name.count + 1)) }
                 throw FernError.runtime("weights: layer \(layer.name) (\(layer.kind)) has no '\(part)'"
@@ -171,7 +171,7 @@ extension Builtins {
                 throw FernError.runtime("sequential: item \(index) is a \(item.typeName), not a layer; layers are made by conv2d, dense, maxpool, ...")
             }
         }
-        let inputShape = args.optional("input_shape") == nil ? [48, 48, 1] : try args.shape("input_shape")
+        let inputShape = try args.shape("input_shape")
         guard !inputShape.isEmpty, inputShape.allSatisfy({ $0 > 0 }) else {
             throw FernError.runtime("sequential: input_shape must be positive sizes such as [48, 48, 1], got \(describeShape(inputShape))")
         }
@@ -204,7 +204,7 @@ extension Builtins {
     private static func referenceModel(_ name: String, _ doc: String,
                                        _ make: @escaping @Sendable (Int, UInt64) throws -> Sequential) -> Builtin {
         Builtin("\(name)(classes=7, seed=0)", doc) { args, _ in
-            let classes = try args.int("classes", default: 7)
+            let classes = try args.int("classes")
             guard (1...1000).contains(classes) else { throw FernError.runtime("\(name): 'classes' must be between 1 and 1000, got \(classes)") }
             let seed = try args.seed("seed")
             return .model(try args.reporting { try make(classes, seed) })
@@ -213,8 +213,8 @@ extension Builtins {
 
     private static func pooling(_ kind: PoolingLayer.Kind, _ name: String, _ doc: String) -> Builtin {
         Builtin("\(name)(pool_size=2, strides=none, padding=\"valid\", name=none)", doc) { args, _ in
-            let size = try pair(args, "pool_size", default: 2)
-            let strides = args.optional("strides") == nil ? nil : try pair(args, "strides", default: 1)
+            let size = try pair(args, "pool_size")
+            let strides = args.optional("strides") == nil ? nil : try pair(args, "strides")
             let padding = try Builtins.padding(args)
             return try layer(args) { try PoolingLayer(kind, poolSize: size, strides: strides, padding: padding) }
         }
@@ -240,8 +240,7 @@ extension Builtins {
     // MARK: Layer settings
 
     /// A size given as one number (both axes) or [height, width].
-    private static func pair(_ args: Arguments, _ name: String, default fallback: Int) throws -> (Int, Int) {
-        guard args.optional(name) != nil else { return (fallback, fallback) }
+    private static func pair(_ args: Arguments, _ name: String) throws -> (Int, Int) {
         let sizes = try args.shape(name)
         guard sizes.allSatisfy({ (1...4096).contains($0) }), sizes.count == 1 || sizes.count == 2 else {
             throw FernError.runtime("\(args.function): '\(name)' must be a number or [height, width] between 1 and 4096, got \(args.value(name).repr)")
@@ -250,7 +249,6 @@ extension Builtins {
     }
 
     private static func padding(_ args: Arguments) throws -> Padding {
-        guard args.optional("padding") != nil else { return .valid }
         let text = try args.string("padding")
         guard let padding = Padding(rawValue: text.lowercased()) else {
             throw FernError.runtime("\(args.function): padding must be \"same\" or \"valid\", got \"\(text)\"")
@@ -269,7 +267,7 @@ extension Builtins {
     }
 
     private static func initializer(_ args: Arguments) throws -> Initializer {
-        guard let text = try args.optionalString("init") else { return .glorotUniform }
+        let text = try args.string("init")
         return try args.reporting { try Initializer(name: text) }
     }
 }

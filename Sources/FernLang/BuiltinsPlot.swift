@@ -15,7 +15,7 @@ extension Builtins {
             let labels = try args.optional("labels").map { _ in try args.strings("labels") } ?? values.indices.map(String.init)
             return try chartFigure(args) {
                 var chart = try BarChart(labels: labels, values: values, title: try args.optionalString("title"),
-                                         horizontal: args.bool("horizontal", default: false))
+                                         horizontal: args.bool("horizontal"))
                 chart.xLabel = try args.optionalString("xlabel")
                 chart.yLabel = try args.optionalString("ylabel")
                 return chart
@@ -43,7 +43,7 @@ extension Builtins {
             let values: [Double]
             if case .tensor(let t) = args.value("values") { values = t.scalars.map(Double.init) } else { values = try args.numbers("values") }
             _ = try plottable(args, values)
-            let bins = try args.optionalPositiveInt("bins") ?? 20
+            let bins = try args.positiveInt("bins")
             guard bins <= 10_000 else { throw FernError.runtime("histogram: 'bins' must be at most 10000, got \(bins)") }
             return try chartFigure(args) {
                 var histogram = try Histogram(values: values, bins: bins, title: try args.optionalString("title"))
@@ -57,10 +57,10 @@ extension Builtins {
             let rows = try matrix(args, "values")
             let rowLabels = try args.optional("row_labels").map { _ in try args.strings("row_labels") }
             let columnLabels = try args.optional("column_labels").map { _ in try args.strings("column_labels") }
-            let colormap = try Builtins.colormap(args, default: .viridis)
+            let colormap = try Builtins.colormap(args)
             return try chartFigure(args, width: 640, height: 560) {
                 var heatmap = try Heatmap(values: rows, rowLabels: rowLabels, columnLabels: columnLabels,
-                                          title: try args.optionalString("title"), normalizeRows: args.bool("normalize", default: false))
+                                          title: try args.optionalString("title"), normalizeRows: args.bool("normalize"))
                 heatmap.colormap = colormap
                 return heatmap
             }
@@ -70,7 +70,7 @@ extension Builtins {
             let rows = try matrix(args, "matrix")
             let names = try args.optional("class_names").map { _ in try args.strings("class_names") } ?? rows.indices.map(String.init)
             return try chartFigure(args, width: 680, height: 600) {
-                try Heatmap.confusionMatrix(rows, classNames: names, normalizeRows: args.bool("normalize", default: false),
+                try Heatmap.confusionMatrix(rows, classNames: names, normalizeRows: args.bool("normalize"),
                                             title: try args.optionalString("title"))
             }
         },
@@ -78,10 +78,10 @@ extension Builtins {
 
     private static let pictures: [Builtin] = [
         Builtin("image(t, title=none, colormap=\"gray\", colorbar=false)", "One grayscale image ([H, W], [H, W, 1] or [1, H, W, 1]), e.g. a face or a saliency map.") { args, _ in
-            let t = try args.tensor("t"), colormap = try Builtins.colormap(args, default: .gray)
+            let t = try args.tensor("t"), colormap = try Builtins.colormap(args)
             return try chartFigure(args, width: 360, height: 400) {
                 var panel = try ImagePanel(t, title: try args.optionalString("title"), colormap: colormap)
-                panel.showsColorBar = args.bool("colorbar", default: false)
+                panel.showsColorBar = args.bool("colorbar")
                 return panel
             }
         },
@@ -92,21 +92,21 @@ extension Builtins {
         Builtin("overlay(image, heatmap, alpha=0.5, colormap=\"turbo\", title=none)",
                 "A heatmap (e.g. a saliency map) in color over a grayscale image of the same size.") { args, _ in
             let image = try args.tensor("image"), heat = try args.tensor("heatmap")
-            let alpha = try args.number("alpha", default: 0.5), colormap = try Builtins.colormap(args, default: .turbo)
+            let alpha = try args.number("alpha"), colormap = try Builtins.colormap(args)
             return try chartFigure(args, width: 360, height: 400) {
                 try Overlay(image: image, heatmap: heat, alpha: alpha, colormap: colormap, title: try args.optionalString("title"))
             }
         },
         Builtin("filter_grid(weights, title=none, colormap=\"gray\")",
                 "Convolution weights [kh, kw, in, out] (see weights(model, layer)) or a stack [N, H, W] as small images, each scaled to its own range.") { args, _ in
-            let weights = try args.tensor("weights"), colormap = try Builtins.colormap(args, default: .gray)
+            let weights = try args.tensor("weights"), colormap = try Builtins.colormap(args)
             return try chartFigure(args, width: 640, height: 640) {
                 try FilterGrid(filters: weights, title: try args.optionalString("title"), colormap: colormap)
             }
         },
         Builtin("feature_grid(maps, title=none, colormap=\"viridis\")",
                 "The channels of one image's layer output [1, H, W, C] (see layer_output) as small images.") { args, _ in
-            let maps = try args.tensor("maps"), colormap = try Builtins.colormap(args, default: .viridis)
+            let maps = try args.tensor("maps"), colormap = try Builtins.colormap(args)
             return try chartFigure(args, width: 640, height: 640) {
                 try FilterGrid(featureMaps: maps, title: try args.optionalString("title"), colormap: colormap)
             }
@@ -128,7 +128,7 @@ extension Builtins {
             let resized = try args.reporting {
                 try Figure(width: try args.optionalPositiveInt("width") ?? figure.width,
                            height: try args.optionalPositiveInt("height") ?? figure.height,
-                           scale: try args.number("scale", default: figure.scale), title: figure.title,
+                           scale: try args.optional("scale").map { _ in try args.number("scale") } ?? figure.scale, title: figure.title,
                            rows: figure.rows, columns: figure.columns, panels: figure.panels)
             }
             try args.reporting { try resized.save(to: path) }
@@ -198,7 +198,7 @@ extension Builtins {
         let captionLines = captions.map { $0.split(separator: "\n", omittingEmptySubsequences: false).count }.max() ?? 0
         let width = max(320, min(columns, max(images.count, 1)) * 100 + 24)
         let height = max(200, rows * (96 + 16 * captionLines) + 70)
-        let colormap = try colormap(args, default: .gray)
+        let colormap = try colormap(args)
         let grid = try args.reporting {
             try Figure(width: width, height: height, panels: [
                 try ImageGrid(images: images, captions: captions, title: try args.optionalString("title"), columns: columns, colormap: colormap),
@@ -224,7 +224,7 @@ extension Builtins {
         let figure = try args.reporting {
             try Figure(width: try args.optionalPositiveInt("width") ?? min(columns * cellWidth, 8000),
                        height: try args.optionalPositiveInt("height") ?? min(rows * cellHeight + (title == nil ? 0 : 40), 8000),
-                       scale: try args.number("scale", default: 1), title: title, rows: rows, columns: columns, panels: panels)
+                       scale: try args.number("scale"), title: title, rows: rows, columns: columns, panels: panels)
         }
         return .figure(figure)
     }
@@ -269,8 +269,8 @@ extension Builtins {
         return values
     }
 
-    private static func colormap(_ args: Arguments, default fallback: Colormap) throws -> Colormap {
-        guard let name = try args.optionalString("colormap") else { return fallback }
+    private static func colormap(_ args: Arguments) throws -> Colormap {
+        let name = try args.string("colormap")
         guard let colormap = Colormap(named: name) else {
             throw FernError.runtime("\(args.function): unknown colormap \"\(name)\" (choose \(Colormap.all.map(\.name).joined(separator: ", ")))")
         }

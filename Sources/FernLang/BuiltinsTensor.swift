@@ -8,10 +8,10 @@ extension Builtins {
     static let tensor: [Builtin] = creation + shapes + reductions + elementwise + [
         Builtin("softmax(t=none, axis=-1)", "Softmax along an axis: exponentials normalized to sum to 1; softmax() alone is the layer.") { args, _ in
             guard args.optional("t") != nil else { return try activationLayer("softmax") }
-            return .tensor(try args.tensor("t").softmax(axis: try args.int("axis", default: -1)))
+            return .tensor(try args.tensor("t").softmax(axis: try args.int("axis")))
         },
         Builtin("argmax(t, axis=-1)", "Indices of the largest values along an axis.") { args, _ in
-            .tensor(try args.tensor("t").argmax(axis: try args.int("axis", default: -1)))
+            .tensor(try args.tensor("t").argmax(axis: try args.int("axis")))
         },
         Builtin("item(t)", "The single value of a one-element tensor, as a number.") { args, _ in
             .number(Double(try args.tensor("t").item()))
@@ -36,7 +36,7 @@ extension Builtins {
         },
         Builtin("arange(start, end=none, step=1)", "A 1-D tensor of numbers from start up to (not including) end.") { args, _ in
             let first = try args.number("start")
-            let step = try args.number("step", default: 1)
+            let step = try args.number("step")
             let (start, end) = args.optional("end") == nil ? (0, first) : (first, try args.number("end"))
             if step != 0 { try Arguments.checkSize((end - start) / step, "arange") }
             return .tensor(try Tensor.arange(Float(start), Float(end), step: Float(step)))
@@ -59,7 +59,7 @@ extension Builtins {
             .tensor(try args.tensor("t").reshaped(try args.shape("shape")))
         },
         Builtin("transpose(t, a=-2, b=-1)", "The tensor with two axes swapped (by default the last two).") { args, _ in
-            .tensor(try args.tensor("t").transposed(try args.int("a", default: -2), try args.int("b", default: -1)))
+            .tensor(try args.tensor("t").transposed(try args.int("a"), try args.int("b")))
         },
     ]
 
@@ -82,7 +82,7 @@ extension Builtins {
         Builtin("\(name)(values..., axis=none, keepdims=false)", doc) { args, _ in
             var values = args.rest
             if values.count == 1, case .tensor(let t) = values[0] {
-                return .tensor(try onTensor(t, try args.axes("axis"), args.bool("keepdims", default: false)))
+                return .tensor(try onTensor(t, try args.axes("axis"), args.bool("keepdims")))
             }
             if values.count == 1 { values = try listElements(of: values[0]) }
             let numbers = try values.map { value -> Double in

@@ -14,18 +14,18 @@ extension Builtins {
             try fit(args, interpreter)
         },
         Builtin("evaluate(model, data, batch=256)", "[loss, accuracy] of the model on a labelled dataset (mean cross-entropy, share classified correctly).") { args, _ in
-            let model = try args.model("model"), data = try args.dataset("data"), batch = try batchSize(args)
+            let model = try args.model("model"), data = try args.dataset("data"), batch = try args.positiveInt("batch")
             let (loss, accuracy) = try args.reporting { try model.evaluate(data.images, labels: data.labels, batchSize: batch) }
             return .list([.number(Double(loss)), .number(Double(accuracy))])
         },
         Builtin("predict(model, data, batch=256, mirror=false)", "The most likely class of each image of a dataset or tensor, as a list of class indices; mirror=true averages each image's class probabilities with its mirror image's (test-time augmentation).") { args, _ in
-            let model = try args.model("model"), images = try args.images("data"), batch = try batchSize(args)
-            let mirror = args.bool("mirror", default: false)
+            let model = try args.model("model"), images = try args.images("data"), batch = try args.positiveInt("batch")
+            let mirror = args.bool("mirror")
             return .list(try args.reporting { try model.predictClasses(images, batchSize: batch, augmentation: mirror ? .mirror : .none) }
                 .map { .number(Double($0)) })
         },
         Builtin("predict_proba(model, data, batch=256)", "The model's outputs (class probabilities for a softmax model) for a dataset or tensor, as a [count, classes] tensor.") { args, _ in
-            let model = try args.model("model"), images = try args.images("data"), batch = try batchSize(args)
+            let model = try args.model("model"), images = try args.images("data"), batch = try args.positiveInt("batch")
             return .tensor(try args.reporting { try model.predict(images, batchSize: batch) })
         },
         Builtin("confusion_matrix(labels, predicted, classes=none)", "Counts [true class, predicted class] as a tensor; classes defaults to the largest label + 1.") { args, _ in
@@ -52,10 +52,6 @@ extension Builtins {
         }
     }
 
-    private static func batchSize(_ args: Arguments) throws -> Int {
-        try args.optionalPositiveInt("batch") ?? 256
-    }
-
     // MARK: fit
 
     private static func fit(_ args: Arguments, _ interpreter: Interpreter) throws -> Value {
@@ -75,7 +71,7 @@ extension Builtins {
         }
         let recipe = try explained(args) { try makeRecipe(args, train, model: model, seed: seed) }
         let trainer = try args.reporting {
-            try explained(args) { try recipe.makeTrainer(for: model, resume: args.bool("resume", default: false)) }
+            try explained(args) { try recipe.makeTrainer(for: model, resume: args.bool("resume")) }
         }
         trainer.progress = interpreter.makeProgress()
         trainer.shouldStop = interpreter.shouldStop
@@ -92,24 +88,23 @@ extension Builtins {
     /// The training recipe the arguments describe.
     private static func makeRecipe(_ args: Arguments, _ train: Dataset, model: Sequential, seed: UInt64) throws -> TrainingRecipe {
         var recipe = TrainingRecipe()
-        recipe.epochs = try args.int("epochs", default: 10)
-        recipe.batchSize = try args.optionalPositiveInt("batch") ?? 64
+        recipe.epochs = try args.int("epochs")
+        recipe.batchSize = try args.positiveInt("batch")
         recipe.seed = seed
-        recipe.optimizer = try TrainingRecipe.optimizer(named: try args.optionalString("optimizer") ?? "adam")
-        recipe.learningRate = Float(try args.number("lr", default: 0.001))
-        recipe.momentum = Float(try args.number("momentum", default: 0))
-        recipe.nesterov = args.bool("nesterov", default: false)
-        recipe.weightDecay = Float(try args.number("weight_decay", default: 0))
-        recipe.schedule = try TrainingRecipe.schedule(named: try args.optionalString("schedule") ?? "constant")
-        recipe.augmentation = Augmentation(horizontalFlip: args.bool("flip", default: false), maxShift: try args.int("shift", default: 0),
-                                           maxRotationDegrees: Float(try args.number("rotate", default: 0)),
-                                           maxZoom: Float(try args.number("zoom", default: 0)))
+        recipe.optimizer = try TrainingRecipe.optimizer(named: try args.string("optimizer"))
+        recipe.learningRate = Float(try args.number("lr"))
+        recipe.momentum = Float(try args.number("momentum"))
+        recipe.nesterov = args.bool("nesterov")
+        recipe.weightDecay = Float(try args.number("weight_decay"))
+        recipe.schedule = try TrainingRecipe.schedule(named: try args.string("schedule"))
+        recipe.augmentation = Augmentation(horizontalFlip: args.bool("flip"), maxShift: try args.int("shift"),
+                                           maxRotationDegrees: Float(try args.number("rotate")), maxZoom: Float(try args.number("zoom")))
         recipe.classWeighting = try classWeighting(args, train, classes: model.outputShape.last ?? 0)
         recipe.earlyStoppingPatience = try args.optional("patience").map { _ in try args.int("patience") }
-        recipe.monitor = try TrainingRecipe.monitor(named: try args.optionalString("monitor") ?? "val_accuracy")
-        recipe.restoreBestWeights = args.bool("restore_best", default: true)
-        recipe.batchNormRecalibrationBatches = try args.int("bn_batches", default: 10)
-        recipe.testTimeAugmentation = try TrainingRecipe.testTimeAugmentation(named: try args.optionalString("tta") ?? "none")
+        recipe.monitor = try TrainingRecipe.monitor(named: try args.string("monitor"))
+        recipe.restoreBestWeights = args.bool("restore_best")
+        recipe.batchNormRecalibrationBatches = try args.int("bn_batches")
+        recipe.testTimeAugmentation = try TrainingRecipe.testTimeAugmentation(named: try args.string("tta"))
         recipe.checkpointPath = try args.optionalString("checkpoint")
         try recipe.validate()
         return recipe
@@ -118,7 +113,7 @@ extension Builtins {
     /// true: balanced weights from the training set; a list: one weight per class.
     private static func classWeighting(_ args: Arguments, _ train: Dataset, classes: Int) throws -> TrainingRecipe.ClassWeighting {
         switch args.optional("class_weights") {
-        case nil, .bool(false)?: return .none
+        case .bool(false)?, nil: return .none
         case .bool(true)?:
             guard train.classNames.count == classes else {
                 throw FernError.runtime("fit: the data has \(train.classNames.count) classes but the model \(classes) outputs")

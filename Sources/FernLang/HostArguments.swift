@@ -28,12 +28,17 @@ extension Arguments {
         return try string(name)
     }
 
-    /// A positive whole number, or nil when not given.
-    func optionalPositiveInt(_ name: String) throws -> Int? {
-        guard optional(name) != nil else { return nil }
+    /// A positive whole number.
+    func positiveInt(_ name: String) throws -> Int {
         let n = try int(name)
         guard n > 0 else { throw FernError.runtime("\(function): '\(name)' must be at least 1, got \(n)") }
         return n
+    }
+
+    /// A positive whole number, or nil when not given.
+    func optionalPositiveInt(_ name: String) throws -> Int? {
+        guard optional(name) != nil else { return nil }
+        return try positiveInt(name)
     }
 
     /// A list, range or 1-D tensor of numbers.

@@ -9,23 +9,23 @@ import Foundation
 /// Callbacks (`output`, `shouldStop`) therefore run on that thread.
 func onLargeStack<T>(_ body: () throws -> T) throws -> T {
     try withoutActuallyEscaping(body) { body in
-        let task = Task(body)
+        let job = StackThreadJob(body)
         let done = DispatchSemaphore(value: 0)
         let thread = Thread {
-            task.run()
+            job.run()
             done.signal()
         }
         thread.stackSize = 64 << 20
         thread.start()
         done.wait()
-        return try task.result!.get()
+        return try job.result!.get()
     }
 }
 
 /// Carries the body to the worker thread and its result back; safe
 /// because the caller waits for the worker. The worker drops the body
 /// before signalling, as `withoutActuallyEscaping` requires.
-private final class Task<T>: @unchecked Sendable {
+private final class StackThreadJob<T>: @unchecked Sendable {
     private var body: (() throws -> T)?
     var result: Result<T, any Error>?
 

@@ -81,8 +81,8 @@ struct Parser {
     }
 
     /// Parameters up to and including the closing ')'.
-    mutating func parameterList() throws -> [Parameter] {
-        var parameters: [Parameter] = []
+    mutating func parameterList() throws -> [FunctionParameter] {
+        var parameters: [FunctionParameter] = []
         while !check(.rightParen) {
             let name = try consume(.identifier, "expected a parameter name").lexeme
             var defaultValue: Expr?
@@ -91,7 +91,7 @@ struct Parser {
             } else if parameters.last?.defaultValue != nil {
                 throw error("parameter '\(name)' needs a default value because the one before it has one", at: previous)
             }
-            parameters.append(Parameter(name: name, defaultValue: defaultValue))
+            parameters.append(FunctionParameter(name: name, defaultValue: defaultValue))
             if !match(.comma) { break }
         }
         try consume(.rightParen, "expected ')' after parameters")

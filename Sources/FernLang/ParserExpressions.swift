@@ -13,7 +13,7 @@ extension Parser {
         let start = peek
         if start.kind == .identifier, tokens[current + 1].kind == .arrow {
             advance(); advance()
-            return .lambda([Parameter(name: start.lexeme, defaultValue: nil)], try expression(), start.location)
+            return .lambda([FunctionParameter(name: start.lexeme, defaultValue: nil)], try expression(), start.location)
         }
         if start.kind == .leftParen, isLambdaParameterList() {
             advance()

@@ -2,7 +2,7 @@
 /// was defined in, which it captures.
 public final class UserFunction {
     public let name: String
-    let parameters: [Parameter]
+    let parameters: [FunctionParameter]
     /// A `def` body; lambdas have `expression` instead.
     let body: [Stmt]
     let expression: Expr?
@@ -11,7 +11,7 @@ public final class UserFunction {
     /// shows the right file and line even when called from a later run.
     let origin: SourceText
 
-    init(name: String, parameters: [Parameter], body: [Stmt], expression: Expr?, closure: Environment,
+    init(name: String, parameters: [FunctionParameter], body: [Stmt], expression: Expr?, closure: Environment,
          origin: SourceText) {
         self.name = name
         self.parameters = parameters

@@ -9,7 +9,7 @@ extension Value {
         return literal(expr)
     }
 
-    private static func literal(_ expr: Expr) -> Value? {
+    static func literal(_ expr: Expr) -> Value? {
         switch expr {
         case .number(let n, _): return .number(n)
         case .string(let s, _): return .string(s)

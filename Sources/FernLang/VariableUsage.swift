@@ -91,7 +91,7 @@ public struct VariableUsage: Equatable, Sendable {
 
 extension UserFunction {
     /// The names the function's body and parameter defaults refer to.
-    public var usage: VariableUsage {
+    var usage: VariableUsage {
         var usage = VariableUsage(body)
         if let expression { usage = VariableUsage([.expression(expression)]) }
         for parameter in parameters {
@@ -102,11 +102,11 @@ extension UserFunction {
     }
 
     /// The text of the program the function was defined in.
-    public var definingSource: String { origin.text }
+    var definingSource: String { origin.text }
 
     /// The variables the function captured from enclosing function calls (not
     /// the globals, which it reads when called), innermost scope first.
-    public var capturedVariables: [[String: Value]] {
+    var capturedVariables: [[String: Value]] {
         var scopes: [[String: Value]] = []
         var scope: Environment? = closure
         while let current = scope, current.parent != nil {

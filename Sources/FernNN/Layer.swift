@@ -31,10 +31,3 @@ extension Layer {
     /// A configuration with the layer's type and name filled in.
     func baseConfig() -> LayerConfig { LayerConfig(type: kind, name: name) }
 }
-
-/// Errors of model construction, training and files; the message says what and where.
-public struct ModelError: Error, CustomStringConvertible {
-    public let message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
-}

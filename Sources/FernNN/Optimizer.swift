@@ -1,4 +1,5 @@
 import FernTensor
+import Foundation
 
 /// Updates trainable parameters from their gradients. State (moments) is
 /// kept per parameter name so it survives saving and loading a checkpoint.
@@ -194,5 +195,3 @@ public final class Adam: Optimizer {
         }
     }
 }
-
-import Foundation

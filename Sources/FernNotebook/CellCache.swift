@@ -115,9 +115,7 @@ final class CellCache {
             let entryURL = entryFolder(key.hex)
             guard let data = FileManager.default.contents(atPath: entryURL.appendingPathComponent("entry.json").path),
                   let entry = try? CellCache.decoder.decode(Entry.self, from: data) else { return nil }
-            let tensorFile = entryURL.appendingPathComponent("tensors.safetensors").path
-            let tensors = FileManager.default.fileExists(atPath: tensorFile) ? try Safetensors.read(tensorFile).tensors : [:]
-            var unarchiver = ValueUnarchiver(folder: entryURL, tensors: tensors)
+            var unarchiver = try ValueUnarchiver(folder: entryURL)
             var values: [String: Value] = [:]
             for (name, stored) in entry.variables { values[name] = try unarchiver.value(stored) }
             for figure in entry.figures {
@@ -156,9 +154,7 @@ final class CellCache {
         var archiver = ValueArchiver(folder: staging)
         var stored: [String: StoredValue] = [:]
         for (name, value) in variables { stored[name] = try archiver.store(value) }
-        if !archiver.tensors.isEmpty {
-            try Safetensors.write(archiver.tensors, to: staging.appendingPathComponent("tensors.safetensors").path)
-        }
+        try archiver.finish()
         for figure in figures {
             try FileManager.default.copyItem(at: outputFolder.appendingPathComponent(figure),
                                              to: staging.appendingPathComponent(figure))

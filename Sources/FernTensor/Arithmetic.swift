@@ -1,3 +1,5 @@
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -92,5 +94,3 @@ extension Tensor {
     public func greater(_ other: Tensor) throws -> Tensor { try broadcastMap(self, other, op: "greater") { $0 > $1 ? 1 : 0 } }
     public func greaterEqual(_ other: Tensor) throws -> Tensor { try broadcastMap(self, other, op: "greaterEqual") { $0 >= $1 ? 1 : 0 } }
 }
-
-import Foundation

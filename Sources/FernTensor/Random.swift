@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A small, fast, seeded random generator (xoshiro256**, seeded by SplitMix64),
 /// so every experiment is reproducible from one integer.
 public struct SeededGenerator: RandomNumberGenerator {
@@ -41,7 +45,3 @@ public struct SeededGenerator: RandomNumberGenerator {
         return Float((-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2))
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#endif

@@ -3,11 +3,14 @@ import Foundation
 /// A fast 128-bit hash of a stream of bytes, for cache keys: two independent
 /// 64-bit lanes, fed eight bytes at a time, each finished with MurmurHash3's
 /// avalanche. Not cryptographic; it only needs to tell honest inputs apart,
-/// and to be quick on a data set of hundreds of megabytes.
-struct ContentHash {
+/// and to be quick on a data set of hundreds of megabytes. Value
+/// fingerprints are made of it, and a notebook's cache keys of them.
+public struct ContentHash {
     private var a: UInt64 = 0x9E37_79B9_7F4A_7C15
     private var b: UInt64 = 0xC2B2_AE3D_27D4_EB4F
     private var length: UInt64 = 0
+
+    public init() {}
 
     mutating func combine(_ word: UInt64) {
         a = ((a ^ (word &* 0x87C3_7B91_1142_53D5)).rotatedLeft(31)) &* 0x4CF5_AD43_2745_937F &+ 0x52DC_E729
@@ -31,7 +34,7 @@ struct ContentHash {
     }
 
     /// A string, prefixed with its length so that ("ab", "c") and ("a", "bc") differ.
-    mutating func combine(_ text: String) {
+    public mutating func combine(_ text: String) {
         var text = text
         combine(UInt64(text.utf8.count))
         text.withUTF8 { combine(UnsafeRawBufferPointer($0)) }
@@ -41,12 +44,12 @@ struct ContentHash {
     mutating func combine(_ number: Int) { combine(UInt64(bitPattern: Int64(number))) }
 
     /// 32 hexadecimal digits.
-    var hex: String {
+    public var hex: String {
         let (x, y) = (ContentHash.avalanche(a ^ length), ContentHash.avalanche(b ^ (length &* 0x9E37_79B9)))
         return String(format: "%016llx%016llx", x, y)
     }
 
-    static func of(_ text: String) -> String {
+    public static func of(_ text: String) -> String {
         var hash = ContentHash()
         hash.combine(text)
         return hash.hex

@@ -1,5 +1,4 @@
 import FernData
-import FernLang
 import FernNN
 import FernTensor
 import Foundation
@@ -11,15 +10,15 @@ import Foundation
 /// A user function is fingerprinted by the program it was written in, the
 /// variables it captured and, because it reads globals when it is called,
 /// the current values of the globals its body names (followed recursively).
-struct ValueFingerprinter {
+public struct ValueFingerprinter {
     let globals: [String: Value]
     private var functionsInProgress: Set<ObjectIdentifier> = []
 
-    init(globals: [String: Value]) {
+    public init(globals: [String: Value]) {
         self.globals = globals
     }
 
-    mutating func fingerprint(_ value: Value) -> String {
+    public mutating func fingerprint(_ value: Value) -> String {
         var hash = ContentHash()
         combine(value, into: &hash)
         return hash.hex
@@ -55,13 +54,21 @@ struct ValueFingerprinter {
             hash.combine(dataset.classNames.joined(separator: "\n"))
             if let masks = dataset.featureMasks { combine(masks, into: &hash) }
         case .history(let history):
-            hash.combine((try? JSONEncoder().encode(history)) ?? Data())
+            hash.combine(ValueFingerprinter.json(history) ?? Data())
         case .layer(let recipe):
-            hash.combine((try? JSONEncoder().encode(recipe.config)) ?? Data(recipe.summary.utf8))
+            hash.combine(ValueFingerprinter.json(recipe.config) ?? Data(recipe.summary.utf8))
         case .figure(let figure):
             // Panels are opaque; the rendered picture stands for the figure.
             hash.combine((try? figure.pngData()) ?? Data("\(figure.width)x\(figure.height) \(figure.title ?? "")".utf8))
         }
+    }
+
+    /// JSON with sorted keys: without them, two encodings of one value may
+    /// list its keys in different orders.
+    private static func json(_ value: some Encodable) -> Data? {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return try? encoder.encode(value)
     }
 
     private func combine(_ tensor: Tensor, into hash: inout ContentHash) {
