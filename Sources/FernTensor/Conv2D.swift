@@ -71,8 +71,8 @@ private struct Convolution {
         try g.checkSizes(op: op, input: input.shape, outChannels: filter.shape[3])
         geometry = g
         outChannels = filter.shape[3]
-        library = Kernels.current == .oneDNN ? DNNLConvolution.make(g, outChannels: outChannels) : nil
-        winograd = Kernels.current == .oneDNN ? WinogradConvolution.make(g, outChannels: outChannels) : nil
+        library = Kernels.current == .fast ? DNNLConvolution.make(g, outChannels: outChannels) : nil
+        winograd = Kernels.current == .fast ? WinogradConvolution.make(g, outChannels: outChannels) : nil
     }
 
     var patchSize: Int { geometry.kernelHeight * geometry.kernelWidth * geometry.channels }

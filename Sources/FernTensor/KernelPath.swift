@@ -67,14 +67,14 @@ public enum KernelPath {
 
     /// What runs, as `fern bench` reports it: each key with its value.
     public static var summary: [(key: String, value: String)] {
-        let winograd = Kernels.preferred == .oneDNN && WinogradConvolution.enabled
-            ? "winograd-\(isa)" : Kernels.preferred == .oneDNN ? "onednn-direct" : "builtin-im2col"
+        let winograd = Kernels.preferred == .fast && WinogradConvolution.enabled
+            ? "winograd-\(isa)" : Kernels.preferred == .fast ? "onednn-direct" : "builtin-im2col"
         return [
             ("cpu_isa", "\(InstructionSet.cpuBest)"),
             ("isa", "\(isa)"),
             ("conv_5x5_3x3", winograd),
-            ("conv_other", Kernels.preferred == .oneDNN ? "onednn-direct" : "builtin-im2col"),
-            ("onednn_isa", Kernels.preferred == .oneDNN ? DNNL.effectiveISA : "unused"),
+            ("conv_other", Kernels.preferred == .fast ? "onednn-direct" : "builtin-im2col"),
+            ("onednn_isa", Kernels.preferred == .fast ? DNNL.effectiveISA : "unused"),
             ("openblas_core", BLASKernel.coreName),
         ]
     }

@@ -28,7 +28,7 @@ struct WinogradConvolutionTests {
     /// Runs `body` with the Winograd kernels of `isa` (and the library's kernels around them).
     static func with<T>(_ isa: InstructionSet, _ body: () throws -> T) rethrows -> T {
         try WinogradConvolution.$isaOverride.withValue(isa) {
-            try WinogradConvolution.$override.withValue(true) { try Kernels.$override.withValue(.oneDNN) { try body() } }
+            try WinogradConvolution.$override.withValue(true) { try Kernels.$override.withValue(.fast) { try body() } }
         }
     }
 
