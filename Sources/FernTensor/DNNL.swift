@@ -33,7 +33,9 @@ enum DNNL {
         init?() {
             // Before any other oneDNN call: it takes a cap only then.
             // A build without the cap keeps the CPU's kernels; `fern bench` reports the effective one.
-            if let cap = KernelPath.oneDNNCap { _ = check(dnnl_set_max_cpu_isa(cap)) }
+            if let cap = RuntimeSettings.current.oneDNNCap {
+                _ = check(dnnl_set_max_cpu_isa(cap == .avx2 ? dnnl_cpu_isa_avx2 : dnnl_cpu_isa_sse41))
+            }
             var engine: dnnl_engine_t?, stream: dnnl_stream_t?
             guard check(dnnl_engine_create(&engine, dnnl_cpu, 0)), let engine,
                   check(dnnl_stream_create(&stream, engine, dnnl_stream_default_flags.rawValue)), let stream

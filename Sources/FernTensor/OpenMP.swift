@@ -16,9 +16,9 @@ struct OpenMP: @unchecked Sendable {
     private let threadNumber: ThreadQuery
     private let threadCount: ThreadQuery
 
-    /// nil when libgomp is not in the process (then Dispatch runs the loops).
+    /// nil when libgomp is not in the process or FERN_THREADS=dispatch (then Dispatch runs the loops).
     static let runtime: OpenMP? = {
-        if ProcessInfo.processInfo.environment["FERN_THREADS"] == "dispatch" { return nil }
+        if RuntimeSettings.current.threads == .dispatch { return nil }
         // RTLD_DEFAULT: search every library already loaded.
         guard let start = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "GOMP_parallel"),
               let number = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "omp_get_thread_num"),

@@ -13,7 +13,7 @@ import Testing
 /// Every test runs once per instruction set whose kernels this CPU runs
 /// (AVX-512 and AVX2 on an AVX-512 CPU, AVX2 alone on an AVX2 one), whatever
 /// FERN_ISA says; `runsEveryInstructionSetThisCPUHas` records which ran.
-@Suite(.enabled(if: KernelPath.winogradAllowed, "FERN_WINOGRAD=0"))
+@Suite(.enabled(if: RuntimeSettings.current.winogradAllowed, "FERN_WINOGRAD=0"))
 struct WinogradConvolutionTests {
     typealias Reference = ConvolutionTests
 
