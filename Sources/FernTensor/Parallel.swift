@@ -11,11 +11,8 @@ import Foundation
 public enum Parallel {
     public static let coreCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
-    /// OpenMP's pool, or nil for Dispatch; set up with the allocator on the first parallel loop.
-    private static let threads: OpenMP? = {
-        MemoryReuse.configure()
-        return OpenMP.runtime
-    }()
+    /// OpenMP's pool, or nil for Dispatch.
+    private static let threads = OpenMP.runtime
 
     /// Work below this many element-operations runs on the calling thread.
     static let inlineThreshold = 1 << 15

@@ -14,8 +14,11 @@ struct Fern: ParsableCommand {
         defaultSubcommand: Repl.self
     )
 
+    /// The process-wide choices come first: OpenBLAS's kernels (which may
+    /// start fern again) and keeping freed memory (see MemoryReuse).
     static func main() {
         relaunchWithFasterBLASKernels()
+        MemoryReuse.keepFreedMemory()
         main(nil)
     }
 
