@@ -4,8 +4,8 @@ import Foundation
 /// Which of OpenBLAS's kernels runs, and whether it is the best this CPU
 /// has. OpenBLAS picks its kernels when it loads, unless OPENBLAS_CORETYPE
 /// names one; naming an AVX2 kernel (Haswell, Zen) on an AVX-512 CPU halves
-/// GEMM speed on a CPU with full-width AVX-512 units (measured on a Zen 5:
-/// sgemm 2048 at 256 vs 468 GFLOP/s).
+/// the width of every multiply-add, and on a CPU with full-width AVX-512
+/// units about halves GEMM speed (Benchmarks/RESULTS.md).
 public enum BLASKernel {
     /// OpenBLAS's name for the kernels in use, e.g. "Haswell" or "SkylakeX".
     public static var coreName: String {

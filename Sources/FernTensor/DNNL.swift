@@ -4,8 +4,8 @@ import Foundation
 /// What every oneDNN-backed op shares: the CPU engine and stream, memory
 /// objects over Fern's own buffers, and status checks. oneDNN is the
 /// library under PyTorch's and TensorFlow's CPU kernels; Fern calls it for
-/// the ops where its JIT-compiled code beats Fern's loops (measured in the
-/// notes of each op). Only files named DNNL*.swift call it.
+/// the ops where its JIT-compiled code beats Fern's loops (measured;
+/// Benchmarks/RESULTS.md). Only files named DNNL*.swift call it.
 enum DNNL {
     /// nil when oneDNN cannot run here (no CPU engine).
     static let context = Context()

@@ -6,8 +6,8 @@ import Foundation
 ///
 /// The chunks run on OpenMP's worker threads, the same ones oneDNN's
 /// convolutions use: one pool for every parallel loop, so no second pool's
-/// idle threads spin against it (measured on SEED_CNN training; see
-/// `OpenMP`). Without OpenMP they run on Dispatch.
+/// idle threads spin against it (see `OpenMP`). Without OpenMP they run on
+/// Dispatch.
 public enum Parallel {
     public static let coreCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
 

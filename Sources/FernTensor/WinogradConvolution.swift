@@ -13,12 +13,10 @@ import Foundation
 /// (or `FERN_ISA` allows; see RuntimeSettings); without AVX2, oneDNN's direct
 /// kernels run instead.
 ///
-/// Measured at batch 256 on a 2-core AVX-512 machine (Zen 5), one thread:
-/// SEED_CNN's 24x24x64 -> 128 (5x5) in 57 ms and 12x12x128 -> 256 in 50 ms,
-/// where oneDNN's direct kernel takes 103 and 95 ms on two threads; a 3x3
-/// 24x24x64 -> 128 layer in 32 ms (oneDNN direct 41 ms, its own 3x3 Winograd
-/// 23.5 ms, both on two threads). Results differ from direct convolution by
-/// rounding (about 1e-5 of the output's scale).
+/// On SEED_CNN's 5x5 layers and on a 3x3 layer, these kernels on one thread
+/// beat oneDNN's direct kernels on two; oneDNN's own 3x3 Winograd on two
+/// threads beat them on one (Benchmarks/RESULTS.md). Results differ from
+/// direct convolution by rounding (about 1e-5 of the output's scale).
 struct WinogradConvolution {
     let batch: Int, height: Int, width: Int
     let inChannels: Int, outChannels: Int
