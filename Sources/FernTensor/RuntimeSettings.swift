@@ -1,22 +1,11 @@
 import Foundation
 
-/// The process-wide switches of Fern's runtime, read from the environment
-/// once (here and nowhere else in FernTensor) and checked: an unknown value
-/// gives a warning and the default. README.md has the table of every
-/// `FERN_*` variable.
-///
-/// - `FERN_ISA=avx512|avx2|sse41` runs Fern as on a CPU with no wider
-///   instructions: Winograd's AVX-512 or AVX2 kernels or none, and oneDNN
-///   capped at the same tier (unless `ONEDNN_MAX_CPU_ISA` or
-///   `DNNL_MAX_CPU_ISA` sets oneDNN's own cap); `fern` starts itself with
-///   OpenBLAS's kernels for that tier unless `OPENBLAS_CORETYPE` names some.
-///   Default: the CPU's widest. A tier above the CPU's is lowered to the
-///   CPU's, with a warning.
-/// - `FERN_WINOGRAD=0` turns Winograd convolution off (oneDNN's direct kernels run).
-/// - `FERN_KERNELS=builtin` runs Fern's own loops for convolution, pooling and batch norm.
-/// - `FERN_THREADS=dispatch` runs Fern's parallel loops on Dispatch instead of OpenMP's pool.
-/// - `FERN_KEEP_OPENBLAS_CORETYPE` (any value) keeps `OPENBLAS_CORETYPE` as it is
-///   (see `BLASKernel.preferredCoreType`).
+/// The process-wide switches of Fern's runtime (FERN_ISA, FERN_WINOGRAD,
+/// FERN_KERNELS, FERN_THREADS, FERN_KEEP_OPENBLAS_CORETYPE, and the
+/// OPENBLAS_CORETYPE and ONEDNN_MAX_CPU_ISA / DNNL_MAX_CPU_ISA they depend
+/// on), read from the environment once, here and nowhere else in FernTensor,
+/// and checked: an unknown value gives a warning and the default. What each
+/// does for users is in README.md's table of environment variables.
 public struct RuntimeSettings: Sendable, Equatable {
     /// Where Fern's parallel loops run.
     public enum ThreadPool: Sendable {
