@@ -2,7 +2,7 @@
 # Fern beside Keras (TensorFlow CPU) and PyTorch CPU: the same models, batch sizes and thread
 # count, measured back to back in one run, printed as one table.
 #
-# The models and the protocol are those of ../shared/BENCHMARKS.md: SEED_CNN training at batch
+# The models and the protocol are those of Benchmarks/RESULTS.md: SEED_CNN training at batch
 # 64 and 128, inference at batch 256, saliency at batch 32; SEED_DNN training at batch 64 and
 # inference at batch 256; warm-up 3 steps, then 3 timed repeats (each >= 10 steps and >= 2 s),
 # median images/second. Then the peak resident memory of a SEED_CNN training run at batch 128.

@@ -1,8 +1,7 @@
 """SEED_CNN / SEED_DNN in Keras (TensorFlow CPU) and PyTorch CPU, measured the way `fern bench` is.
 
 Used by Benchmarks/compare.sh; run it inside the virtual environment that script makes.
-Models, protocol and figure names follow ../shared/BENCHMARKS.md (and the anchor scripts
-in ../shared/anchors/ that produced its reference figures):
+Models, protocol and figure names follow Benchmarks/RESULTS.md:
 
   * random inputs, fixed seed; Adam(1e-3), categorical cross-entropy on the softmax output;
   * warm-up 3 steps, then 3 timed repeats, each at least 10 steps and at least 2 s
@@ -59,7 +58,7 @@ REPEATS = 1 if args.quick else 3
 MIN_STEPS = 10
 MIN_SECONDS = 0.5 if args.quick else 2.0
 
-# Nominal FLOPs per image (BENCHMARKS.md): forward; training counts 3x, saliency 2x.
+# Nominal FLOPs per image (Benchmarks/RESULTS.md): forward; training counts 3x, saliency 2x.
 FWD_FLOPS = {"seed_cnn": 481.59e6, "seed_dnn": 4.4636e6}
 FLOP_MULT = {"train": 3.0, "infer": 1.0, "saliency": 2.0}
 

@@ -6,8 +6,9 @@ import CBLAS
 /// Fern runs OpenBLAS single-threaded and splits each large GEMM into one
 /// block of rows (or columns) per core itself, on the same worker threads
 /// as its element-wise loops. With OpenBLAS's own threads, its idle workers
-/// spin in sched_yield between calls and fight Fern's loops for the two
-/// cores (measured: 14% of a training step in the scheduler).
+/// spin in sched_yield between calls and fight Fern's loops for the cores
+/// (in a profile, a sizeable share of a training step went to the scheduler;
+/// Benchmarks/RESULTS.md).
 enum BLAS {
     /// Configures OpenBLAS once, on first use.
     private static let singleThreaded: Void = { openblas_set_num_threads(1) }()

@@ -4,8 +4,8 @@ import Foundation
 /// Which of OpenBLAS's kernels runs, and whether it is the best this CPU
 /// has. OpenBLAS picks its kernels when it loads, unless OPENBLAS_CORETYPE
 /// names one; naming an AVX2 kernel (Haswell, Zen) on an AVX-512 CPU halves
-/// GEMM speed on a CPU with full-width AVX-512 units (measured on a Zen 5:
-/// sgemm 2048 at 256 vs 468 GFLOP/s).
+/// the width of every multiply-add, and on a CPU with full-width AVX-512
+/// units about halves GEMM speed (Benchmarks/RESULTS.md).
 public enum BLASKernel {
     /// OpenBLAS's name for the kernels in use, e.g. "Haswell" or "SkylakeX".
     public static var coreName: String {
@@ -20,8 +20,8 @@ public enum BLASKernel {
     /// A warning when the kernels in use lack AVX-512 although the CPU has it (and FERN_ISA does not cap it)
     /// (`cpuFlags` is the "flags" line of /proc/cpuinfo), nil otherwise.
     public static func slowKernelWarning(coreName: String = coreName, cpuFlags: String? = cpuFlagsLine(),
-                                         forced: String? = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"],
-                                         isa: InstructionSet = KernelPath.isa) -> String? {
+                                         forced: String? = RuntimeSettings.current.openBLASCoreType,
+                                         isa: InstructionSet = RuntimeSettings.current.isa) -> String? {
         guard isa == .avx512, let cpuFlags, cpuFlags.split(separator: " ").contains("avx512f"),
               avx2Cores.contains(coreName.lowercased()) else { return nil }
         let cause = forced.map { "OPENBLAS_CORETYPE=\($0) selects" } ?? "OpenBLAS selected"
@@ -36,13 +36,13 @@ public enum BLASKernel {
     /// without FERN_ISA, SkylakeX when an AVX2 kernel is forced on a CPU with
     /// AVX-512 (F, BW, DQ, VL). OpenBLAS reads the variable when it loads, so
     /// `fern` starts itself again with the chosen value (see Fern.main).
-    public static func preferredCoreType(environment: [String: String] = ProcessInfo.processInfo.environment,
+    public static func preferredCoreType(settings: RuntimeSettings = .currentWithoutWarnings,
                                          cpuFlags: () -> String? = cpuFlagsLine) -> String? {
-        guard environment["FERN_KEEP_OPENBLAS_CORETYPE"] == nil else { return nil }
-        if let name = environment["FERN_ISA"], let isa = InstructionSet(name: name), isa < .avx512 {
-            return environment["OPENBLAS_CORETYPE"] == nil ? (isa == .avx2 ? "Haswell" : "Penryn") : nil
+        guard !settings.keepOpenBLASCoreType else { return nil }
+        if let isa = settings.requestedISA, isa < .avx512 {
+            return settings.openBLASCoreType == nil ? (isa == .avx2 ? "Haswell" : "Penryn") : nil
         }
-        guard let forced = environment["OPENBLAS_CORETYPE"], avx2Cores.contains(forced.lowercased()),
+        guard let forced = settings.openBLASCoreType, avx2Cores.contains(forced.lowercased()),
               let flags = cpuFlags() else { return nil }
         let present = Set(flags.split(separator: " ").map(String.init))
         return ["avx512f", "avx512bw", "avx512dq", "avx512vl"].allSatisfy(present.contains) ? "SkylakeX" : nil

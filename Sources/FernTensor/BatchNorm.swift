@@ -36,7 +36,7 @@ extension Tensor {
         if training && rows <= 1 {
             throw TensorError.shapes("batchNorm", x.shape, detail: "training needs more than one value per channel")
         }
-        if Kernels.current == .oneDNN, rows > 0,
+        if Kernels.current == .fast, rows > 0,
            let library = DNNLBatchNorm.make(shape: x.shape, epsilon: epsilon, training: training) {
             return libraryBatchNorm(library, x, gamma: gamma, beta: beta, statistics: &statistics, training: training,
                                     momentum: momentum)

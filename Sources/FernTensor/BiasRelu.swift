@@ -61,7 +61,7 @@ extension Tensor {
                         // Explicit vectors: written as a scalar select the loop compiled to a
                         // branch per element, mispredicted half the time (slower than before).
                         // A plain loop rather than `Lanes.forEachVector`: with that, SEED_CNN
-                        // training measured 1-3% slower in alternated runs.
+                        // training measured slower in alternated runs.
                         typealias Vector = Lanes.Vector
                         var i = range.lowerBound
                         while i + Vector.scalarCount <= range.upperBound {

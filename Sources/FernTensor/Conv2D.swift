@@ -2,7 +2,7 @@
 /// runs (`DNNLConvolution`), else by im2col + one OpenBLAS GEMM per chunk of
 /// images (also with FERN_KERNELS=builtin, for comparison).
 ///
-/// Layout choice (measured, see the issue note): NHWC lets a whole chunk of
+/// Layout choice: NHWC lets a whole chunk of
 /// images form one tall GEMM `[images·pixels, kh·kw·c] @ [kh·kw·c, outChannels]`
 /// whose result already is the NHWC output, where NCHW needs one small GEMM
 /// per image. Filters are `[kh, kw, inChannels, outChannels]` (Keras layout).
@@ -71,8 +71,8 @@ private struct Convolution {
         try g.checkSizes(op: op, input: input.shape, outChannels: filter.shape[3])
         geometry = g
         outChannels = filter.shape[3]
-        library = Kernels.current == .oneDNN ? DNNLConvolution.make(g, outChannels: outChannels) : nil
-        winograd = Kernels.current == .oneDNN ? WinogradConvolution.make(g, outChannels: outChannels) : nil
+        library = Kernels.current == .fast ? DNNLConvolution.make(g, outChannels: outChannels) : nil
+        winograd = Kernels.current == .fast ? WinogradConvolution.make(g, outChannels: outChannels) : nil
     }
 
     var patchSize: Int { geometry.kernelHeight * geometry.kernelWidth * geometry.channels }
@@ -134,8 +134,7 @@ private struct Convolution {
             return (dx, dw, wantBias ? try? Tensor.biasGradient(dy) : nil)
         }
         // oneDNN 2.6's JIT input gradient for 1-3 input channels (a first layer: only saliency asks)
-        // is slow: 17.1 ms vs 4.6 ms for a GEMM-based one on SEED_CNN's 48x48x1 -> 64 layer at
-        // batch 64; im2col here took saliency b32 from 412-419 to 452-456 img/s.
+        // is several times slower than a GEMM-based one, so im2col computes it (Benchmarks/RESULTS.md).
         let inputByLibrary = wantInput && geometry.channels >= 4
         var (dx, dw, dbias) = libraryBackward(library, x, w, dy, wantInput: inputByLibrary, wantFilter: wantFilter || wantBias,
                                               wantBias: wantBias)

@@ -4,8 +4,8 @@ import Foundation
 /// What every oneDNN-backed op shares: the CPU engine and stream, memory
 /// objects over Fern's own buffers, and status checks. oneDNN is the
 /// library under PyTorch's and TensorFlow's CPU kernels; Fern calls it for
-/// the ops where its JIT-compiled code beats Fern's loops (measured in the
-/// notes of each op). Only files named DNNL*.swift call it.
+/// the ops where its JIT-compiled code beats Fern's loops (measured;
+/// Benchmarks/RESULTS.md). Only files named DNNL*.swift call it.
 enum DNNL {
     /// nil when oneDNN cannot run here (no CPU engine).
     static let context = Context()
@@ -33,7 +33,9 @@ enum DNNL {
         init?() {
             // Before any other oneDNN call: it takes a cap only then.
             // A build without the cap keeps the CPU's kernels; `fern bench` reports the effective one.
-            if let cap = KernelPath.oneDNNCap { _ = check(dnnl_set_max_cpu_isa(cap)) }
+            if let cap = RuntimeSettings.current.oneDNNCap {
+                _ = check(dnnl_set_max_cpu_isa(cap == .avx2 ? dnnl_cpu_isa_avx2 : dnnl_cpu_isa_sse41))
+            }
             var engine: dnnl_engine_t?, stream: dnnl_stream_t?
             guard check(dnnl_engine_create(&engine, dnnl_cpu, 0)), let engine,
                   check(dnnl_stream_create(&stream, engine, dnnl_stream_default_flags.rawValue)), let stream

@@ -3,10 +3,10 @@ import Foundation
 /// OpenMP's thread pool (libgomp, loaded with oneDNN), found at run time.
 ///
 /// Fern's parallel loops and oneDNN's kernels share this one pool. With two
-/// pools on two cores, each pool's workers spin after their work waiting
-/// for more while the other pool's run: SEED_CNN training b64 went from
-/// 164-168 to 178 img/s just by making OpenMP's workers sleep
-/// (OMP_WAIT_POLICY=passive), and a shared pool keeps the fast hand-off too.
+/// pools, each pool's workers spin after their work waiting for more while
+/// the other pool's run on the same cores: making OpenMP's workers sleep
+/// (OMP_WAIT_POLICY=passive) alone made SEED_CNN training measurably faster
+/// (Benchmarks/RESULTS.md), and a shared pool keeps the fast hand-off too.
 struct OpenMP: @unchecked Sendable {
     private typealias Body = @convention(c) (UnsafeMutableRawPointer?) -> Void
     private typealias ParallelFunction = @convention(c) (Body, UnsafeMutableRawPointer?, UInt32, UInt32) -> Void
@@ -16,9 +16,9 @@ struct OpenMP: @unchecked Sendable {
     private let threadNumber: ThreadQuery
     private let threadCount: ThreadQuery
 
-    /// nil when libgomp is not in the process (then Dispatch runs the loops).
+    /// nil when libgomp is not in the process or FERN_THREADS=dispatch (then Dispatch runs the loops).
     static let runtime: OpenMP? = {
-        if ProcessInfo.processInfo.environment["FERN_THREADS"] == "dispatch" { return nil }
+        if RuntimeSettings.current.threads == .dispatch { return nil }
         // RTLD_DEFAULT: search every library already loaded.
         guard let start = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "GOMP_parallel"),
               let number = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "omp_get_thread_num"),

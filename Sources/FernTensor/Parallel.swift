@@ -6,16 +6,13 @@ import Foundation
 ///
 /// The chunks run on OpenMP's worker threads, the same ones oneDNN's
 /// convolutions use: one pool for every parallel loop, so no second pool's
-/// idle threads spin against it (measured on SEED_CNN training; see
-/// `OpenMP`). Without OpenMP they run on Dispatch.
+/// idle threads spin against it (see `OpenMP`). Without OpenMP they run on
+/// Dispatch.
 public enum Parallel {
     public static let coreCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
-    /// OpenMP's pool, or nil for Dispatch; set up with the allocator on the first parallel loop.
-    private static let threads: OpenMP? = {
-        MemoryReuse.configure()
-        return OpenMP.runtime
-    }()
+    /// OpenMP's pool, or nil for Dispatch.
+    private static let threads = OpenMP.runtime
 
     /// Work below this many element-operations runs on the calling thread.
     static let inlineThreshold = 1 << 15

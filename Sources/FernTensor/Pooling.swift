@@ -8,7 +8,7 @@ extension Tensor {
         try g.checkSizes(op: "maxPool2d", input: input.shape, outChannels: g.channels)
         let outCount = g.batch * g.outputPixels * g.channels
         let tracked = GradientMode.isRecording && input.node != nil
-        if Kernels.current == .oneDNN, let pool = DNNLPooling.max(g, training: tracked),
+        if Kernels.current == .fast, let pool = DNNLPooling.max(g, training: tracked),
            let result = libraryMaxPool(pool, input, g, tracked: tracked) {
             return result
         }

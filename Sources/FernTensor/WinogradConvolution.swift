@@ -10,15 +10,13 @@ import Foundation
 /// tiles transformed, multiplied per tile position and summed over tiles).
 ///
 /// The kernels run on AVX-512 or on AVX2 with FMA, the widest this CPU has
-/// (or `FERN_ISA` allows; see KernelPath); without AVX2, oneDNN's direct
+/// (or `FERN_ISA` allows; see RuntimeSettings); without AVX2, oneDNN's direct
 /// kernels run instead.
 ///
-/// Measured at batch 256 on a 2-core AVX-512 machine (Zen 5), one thread:
-/// SEED_CNN's 24x24x64 -> 128 (5x5) in 57 ms and 12x12x128 -> 256 in 50 ms,
-/// where oneDNN's direct kernel takes 103 and 95 ms on two threads; a 3x3
-/// 24x24x64 -> 128 layer in 32 ms (oneDNN direct 41 ms, its own 3x3 Winograd
-/// 23.5 ms, both on two threads). Results differ from direct convolution by
-/// rounding (about 1e-5 of the output's scale).
+/// On SEED_CNN's 5x5 layers and on a 3x3 layer, these kernels on one thread
+/// beat oneDNN's direct kernels on two; oneDNN's own 3x3 Winograd on two
+/// threads beat them on one (Benchmarks/RESULTS.md). Results differ from
+/// direct convolution by rounding (about 1e-5 of the output's scale).
 struct WinogradConvolution {
     let batch: Int, height: Int, width: Int
     let inChannels: Int, outChannels: Int
@@ -28,7 +26,7 @@ struct WinogradConvolution {
     let kernels: fern_winograd_kernels
 
     /// Off with FERN_WINOGRAD=0, or below AVX2.
-    static let enabled = KernelPath.winogradAllowed && kernels(for: KernelPath.isa) != nil
+    static let enabled = RuntimeSettings.current.winogradAllowed && kernels(for: RuntimeSettings.current.isa) != nil
 
     /// Lets tests compare Winograd with the direct kernels in one process.
     @TaskLocal static var override: Bool?
@@ -55,7 +53,7 @@ struct WinogradConvolution {
     /// The Winograd kernel for this convolution, or nil when it does not apply.
     static func make(_ g: WindowGeometry, outChannels: Int) -> WinogradConvolution? {
         let k = g.kernelHeight
-        guard override ?? enabled, let kernels = kernels(for: isaOverride ?? KernelPath.isa), k == 5 || k == 3, g.kernelWidth == k, g.strideY == 1, g.strideX == 1,
+        guard override ?? enabled, let kernels = kernels(for: isaOverride ?? RuntimeSettings.current.isa), k == 5 || k == 3, g.kernelWidth == k, g.strideY == 1, g.strideX == 1,
               g.padTop == k / 2, g.padLeft == k / 2, g.outHeight == g.height, g.outWidth == g.width,
               g.channels % 16 == 0, outChannels % 16 == 0, g.batch > 0, g.height > 0, g.width > 0
         else { return nil }

@@ -4,7 +4,7 @@ import FernNN
 import FernTensor
 import Foundation
 
-/// `fern bench`: the figures of BENCHMARKS.md, one JSON object per line.
+/// `fern bench`: the figures named in Benchmarks/RESULTS.md, one JSON object per line.
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure Fern's kernels and models; prints one JSON object per line.")

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The benchmark protocol of BENCHMARKS.md: warm up 3 steps, then 3 repeats
+/// The benchmark protocol of Benchmarks/RESULTS.md: warm up 3 steps, then 3 repeats
 /// of at least 10 steps or 2 seconds each; the median seconds per step.
 enum BenchTimer {
     static func secondsPerStep(warmup: Int = 3, repeats: Int = 3, minSteps: Int = 10,

@@ -14,16 +14,21 @@ struct Fern: ParsableCommand {
         defaultSubcommand: Repl.self
     )
 
+    /// The process-wide choices come first: OpenBLAS's kernels (which may
+    /// start fern again) and keeping freed memory (see MemoryReuse).
     static func main() {
         relaunchWithFasterBLASKernels()
+        MemoryReuse.keepFreedMemory()
         main(nil)
     }
 
     /// Some machines set OPENBLAS_CORETYPE to an AVX2 kernel for every program;
-    /// on a CPU with AVX-512 that halves Fern's matrix products (SEED_DNN
-    /// training 7,355 vs 8,330 img/s). OpenBLAS reads the variable when it
-    /// loads, before main, so fern starts itself again once with SkylakeX
-    /// (9 ms more start-up). FERN_KEEP_OPENBLAS_CORETYPE=1 keeps the setting.
+    /// on a CPU with full-width AVX-512 units that about halves the speed of
+    /// Fern's matrix products (Benchmarks/RESULTS.md). OpenBLAS reads the
+    /// variable when it loads, before main, so fern starts itself again once
+    /// with SkylakeX, at the cost of a second start-up. FERN_ISA below avx512
+    /// asks for that tier's kernels the same way. FERN_KEEP_OPENBLAS_CORETYPE=1
+    /// keeps the setting.
     private static func relaunchWithFasterBLASKernels() {
         guard let core = BLASKernel.preferredCoreType() else { return }
         setenv("OPENBLAS_CORETYPE", core, 1)

@@ -3,7 +3,7 @@ import FernNN
 import FernTensor
 
 /// Training, inference and saliency throughput of the reference models,
-/// measured as BENCHMARKS.md defines them (random inputs, Adam 1e-3).
+/// measured by the protocol of Benchmarks/RESULTS.md (random inputs, Adam 1e-3).
 struct ModelBenchmarks {
     let time: (() throws -> Void) throws -> Double
 

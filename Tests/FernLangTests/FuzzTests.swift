@@ -86,7 +86,7 @@ extension FuzzTests {
         var generator = SplitMix64(seed: 3)
         let interpreter = Interpreter(output: { _ in })
         var successes = 0
-        // The reference models take only whole numbers and cost ~50 ms each to build.
+        // The reference models take only whole numbers and are too slow to build 150 times each.
         let slow: Set = ["load_fer", "seed_cnn", "seed_dnn", "tuned_cnn"]
         for builtin in Builtins.all where !slow.contains(builtin.name) {
             for _ in 0..<150 {

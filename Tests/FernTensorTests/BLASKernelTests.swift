@@ -23,28 +23,33 @@ import Testing
     @Test func prefersSkylakeXOnlyWhenAnAVX2KernelIsForcedOnAFullAVX512CPU() {
         let avx512 = { "flags : fpu sse avx2 fma avx512f avx512dq avx512bw avx512vl" as String? }
         let avx2Only = { "flags : fpu sse avx2 fma" as String? }
-        #expect(BLASKernel.preferredCoreType(environment: ["OPENBLAS_CORETYPE": "Haswell"], cpuFlags: avx512) == "SkylakeX")
-        #expect(BLASKernel.preferredCoreType(environment: ["OPENBLAS_CORETYPE": "zen"], cpuFlags: avx512) == "SkylakeX")
-        #expect(BLASKernel.preferredCoreType(environment: ["OPENBLAS_CORETYPE": "Haswell"], cpuFlags: avx2Only) == nil)
-        #expect(BLASKernel.preferredCoreType(environment: ["OPENBLAS_CORETYPE": "SkylakeX"], cpuFlags: avx512) == nil)
-        #expect(BLASKernel.preferredCoreType(environment: [:], cpuFlags: avx512) == nil, "OpenBLAS's own choice is kept")
-        #expect(BLASKernel.preferredCoreType(environment: ["OPENBLAS_CORETYPE": "Haswell", "FERN_KEEP_OPENBLAS_CORETYPE": "1"],
-                                             cpuFlags: avx512) == nil)
+        #expect(preferredCoreType(["OPENBLAS_CORETYPE": "Haswell"], cpuFlags: avx512) == "SkylakeX")
+        #expect(preferredCoreType(["OPENBLAS_CORETYPE": "zen"], cpuFlags: avx512) == "SkylakeX")
+        #expect(preferredCoreType(["OPENBLAS_CORETYPE": "Haswell"], cpuFlags: avx2Only) == nil)
+        #expect(preferredCoreType(["OPENBLAS_CORETYPE": "SkylakeX"], cpuFlags: avx512) == nil)
+        #expect(preferredCoreType([:], cpuFlags: avx512) == nil, "OpenBLAS's own choice is kept")
+        #expect(preferredCoreType(["OPENBLAS_CORETYPE": "Haswell", "FERN_KEEP_OPENBLAS_CORETYPE": "1"],
+                                  cpuFlags: avx512) == nil)
         // AVX-512 foundation alone (Knights Landing) lacks what SkylakeX kernels use.
-        #expect(BLASKernel.preferredCoreType(environment: ["OPENBLAS_CORETYPE": "Haswell"],
-                                             cpuFlags: { "flags : avx2 avx512f avx512cd" }) == nil)
+        #expect(preferredCoreType(["OPENBLAS_CORETYPE": "Haswell"],
+                                  cpuFlags: { "flags : avx2 avx512f avx512cd" }) == nil)
     }
 
     @Test func aCappedInstructionSetChoosesThatTiersKernelsUnlessSomeAreNamed() {
         let avx512 = { "flags : fpu sse avx2 fma avx512f avx512dq avx512bw avx512vl" as String? }
-        #expect(BLASKernel.preferredCoreType(environment: ["FERN_ISA": "avx2"], cpuFlags: avx512) == "Haswell")
-        #expect(BLASKernel.preferredCoreType(environment: ["FERN_ISA": "sse41"], cpuFlags: avx512) == "Penryn")
-        #expect(BLASKernel.preferredCoreType(environment: ["FERN_ISA": "avx2", "OPENBLAS_CORETYPE": "Haswell"],
-                                             cpuFlags: avx512) == nil, "an AVX2 kernel is what FERN_ISA=avx2 asks for")
-        #expect(BLASKernel.preferredCoreType(environment: ["FERN_ISA": "avx2", "OPENBLAS_CORETYPE": "Zen"],
-                                             cpuFlags: avx512) == nil, "the named kernels are kept")
-        #expect(BLASKernel.preferredCoreType(environment: ["FERN_ISA": "avx512"], cpuFlags: avx512) == nil)
-        #expect(BLASKernel.preferredCoreType(environment: ["FERN_ISA": "avx2", "FERN_KEEP_OPENBLAS_CORETYPE": "1"],
-                                             cpuFlags: avx512) == nil, "never twice")
+        #expect(preferredCoreType(["FERN_ISA": "avx2"], cpuFlags: avx512) == "Haswell")
+        #expect(preferredCoreType(["FERN_ISA": "sse41"], cpuFlags: avx512) == "Penryn")
+        #expect(preferredCoreType(["FERN_ISA": "avx2", "OPENBLAS_CORETYPE": "Haswell"],
+                                  cpuFlags: avx512) == nil, "an AVX2 kernel is what FERN_ISA=avx2 asks for")
+        #expect(preferredCoreType(["FERN_ISA": "avx2", "OPENBLAS_CORETYPE": "Zen"],
+                                  cpuFlags: avx512) == nil, "the named kernels are kept")
+        #expect(preferredCoreType(["FERN_ISA": "avx512"], cpuFlags: avx512) == nil)
+        #expect(preferredCoreType(["FERN_ISA": "avx2", "FERN_KEEP_OPENBLAS_CORETYPE": "1"],
+                                  cpuFlags: avx512) == nil, "never twice")
+    }
+
+    /// The core type `fern` would start itself with under `environment` on an AVX-512 machine with `cpuFlags`.
+    func preferredCoreType(_ environment: [String: String], cpuFlags: () -> String?) -> String? {
+        BLASKernel.preferredCoreType(settings: RuntimeSettings(environment: environment, cpuBest: .avx512), cpuFlags: cpuFlags)
     }
 }

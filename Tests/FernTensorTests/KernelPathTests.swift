@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import FernTensor
 
-/// The switches of KernelPath take effect, so a test run under forced
+/// The switches of RuntimeSettings take effect, so a test run under forced
 /// settings (scripts/test.sh runs the numerical suites once per kernel path)
 /// really exercises that path rather than silently running the default one.
 @Suite struct KernelPathTests {
@@ -11,20 +11,20 @@ import Testing
     @Test func theForcedInstructionSetIsTheOneInUse() {
         print("kernel path: " + KernelPath.summary.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
         if let name = environment["FERN_ISA"], let asked = InstructionSet(name: name) {
-            #expect(KernelPath.isa == min(asked, InstructionSet.cpuBest))
+            #expect(RuntimeSettings.current.isa == min(asked, InstructionSet.cpuBest))
         } else {
-            #expect(KernelPath.isa == InstructionSet.cpuBest)
+            #expect(RuntimeSettings.current.isa == InstructionSet.cpuBest)
         }
-        #expect(WinogradConvolution.enabled == (KernelPath.isa >= .avx2 && environment["FERN_WINOGRAD"] != "0"))
+        #expect(WinogradConvolution.enabled == (RuntimeSettings.current.isa >= .avx2 && environment["FERN_WINOGRAD"] != "0"))
     }
 
     @Test func oneDNNRunsAtTheCapAskedFor() {
         if let cap = environment["ONEDNN_MAX_CPU_ISA"] {
             #expect(DNNL.effectiveISA == cap.lowercased())
-        } else if KernelPath.isa < InstructionSet.cpuBest {
-            #expect(DNNL.effectiveISA == "\(KernelPath.isa)", "FERN_ISA caps oneDNN")
+        } else if RuntimeSettings.current.isa < InstructionSet.cpuBest {
+            #expect(DNNL.effectiveISA == "\(RuntimeSettings.current.isa)", "FERN_ISA caps oneDNN")
         } else {
-            #expect(DNNL.effectiveISA.hasPrefix(KernelPath.isa == .avx512 ? "avx512" : KernelPath.isa == .avx2 ? "avx2" : ""))
+            #expect(DNNL.effectiveISA.hasPrefix(RuntimeSettings.current.isa == .avx512 ? "avx512" : RuntimeSettings.current.isa == .avx2 ? "avx2" : ""))
         }
     }
 

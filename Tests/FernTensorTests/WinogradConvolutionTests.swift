@@ -13,7 +13,7 @@ import Testing
 /// Every test runs once per instruction set whose kernels this CPU runs
 /// (AVX-512 and AVX2 on an AVX-512 CPU, AVX2 alone on an AVX2 one), whatever
 /// FERN_ISA says; `runsEveryInstructionSetThisCPUHas` records which ran.
-@Suite(.enabled(if: KernelPath.winogradAllowed, "FERN_WINOGRAD=0"))
+@Suite(.enabled(if: RuntimeSettings.current.winogradAllowed, "FERN_WINOGRAD=0"))
 struct WinogradConvolutionTests {
     typealias Reference = ConvolutionTests
 
@@ -28,7 +28,7 @@ struct WinogradConvolutionTests {
     /// Runs `body` with the Winograd kernels of `isa` (and the library's kernels around them).
     static func with<T>(_ isa: InstructionSet, _ body: () throws -> T) rethrows -> T {
         try WinogradConvolution.$isaOverride.withValue(isa) {
-            try WinogradConvolution.$override.withValue(true) { try Kernels.$override.withValue(.oneDNN) { try body() } }
+            try WinogradConvolution.$override.withValue(true) { try Kernels.$override.withValue(.fast) { try body() } }
         }
     }
 
