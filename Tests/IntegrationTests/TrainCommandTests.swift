@@ -1,0 +1,84 @@
+import FernNN
+import FernTestSupport
+import Foundation
+import Testing
+
+/// `fern train` as a separate process: it fills in the same training recipe as `fit`, and
+/// `--resume` goes on with every training setting stored in the checkpoint without repeating them.
+@Suite struct TrainCommandTests {
+    /// Runs `fern train` with `arguments` in `folder`; its standard output, or an issue when it fails.
+    private func train(_ arguments: [String], in folder: TemporaryFolder) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: RunCommandTests.FernRun.executable)
+        process.arguments = ["train"] + arguments
+        process.currentDirectoryURL = folder.url
+        let output = Pipe(), errors = Pipe()
+        (process.standardOutput, process.standardError) = (output, errors)
+        try process.run()
+        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let reported = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "fern train \(arguments.joined(separator: " ")) failed: \(reported)")
+        return printed
+    }
+
+    /// The epoch lines without their times.
+    private func epochs(_ output: String) -> [String] {
+        output.split(separator: "\n").filter { $0.hasPrefix("Epoch ") }.map { line in
+            String(line).replacing(/\s+[0-9.]+ s$/, with: "")
+        }
+    }
+
+    /// Settings off the command's defaults: a step schedule, SGD with Nesterov momentum,
+    /// augmentation, no class weights, two batch-norm batches, val_loss monitored.
+    static let data = ["--data", "synthetic", "--synthetic-count", "350"]
+    static let settings = data + ["--model", "seed-dnn", "--batch", "50",
+                           "--optimizer", "sgd", "--learning-rate", "0.02", "--momentum", "0.9", "--nesterov",
+                           "--schedule", "step", "--flip", "--shift", "2", "--no-class-weights", "--bn-batches", "2",
+                           "--monitor", "val_loss", "--no-restore-best", "--seed", "4"]
+
+    @Test(.timeLimit(.minutes(5)))
+    func aResumedRunRepeatsTheUninterruptedOneWithoutRestatingItsSettings() throws {
+        let folder = try TemporaryFolder()
+        let whole = try train(Self.settings + ["--epochs", "3"], in: folder)
+        _ = try train(Self.settings + ["--epochs", "2", "--checkpoint", "run.ckpt"], in: folder)
+        // The data is not a training setting: it is given again.
+        let resumed = try train(Self.data + ["--resume", "--checkpoint", "run.ckpt", "--epochs", "3"], in: folder)
+        #expect(resumed.contains("resumed run.ckpt after epoch 2"))
+        #expect(epochs(whole).count == 3)
+        #expect(epochs(resumed) == Array(epochs(whole).suffix(1)))
+
+        let stored = try TrainingRecipe.stored(in: folder.path("run.ckpt"))
+        #expect(stored.optimizer == .sgd && stored.nesterov && stored.schedule == .step && stored.epochs == 3)
+        #expect(stored.augmentation.horizontalFlip && stored.augmentation.maxShift == 2)
+        #expect(stored.classWeighting == .none && stored.batchNormRecalibrationBatches == 2 && stored.monitor == .validationLoss)
+    }
+
+    /// The command's learning rates per epoch are the recipe's schedule: the one `fit` uses.
+    @Test(.timeLimit(.minutes(5)))
+    func scheduleIsTheRecipes() throws {
+        let folder = try TemporaryFolder()
+        let output = try train(["--model", "seed-dnn", "--synthetic-count", "200", "--epochs", "3", "--learning-rate", "0.004",
+                                "--schedule", "cosine"], in: folder)
+        var recipe = TrainingRecipe()
+        (recipe.learningRate, recipe.epochs, recipe.schedule) = (0.004, 3, .cosine)
+        let schedule = try recipe.makeSchedule()
+        let printed = epochs(output).map { $0.firstMatch(of: /lr (\S+)/).map { String($0.1) } }
+        #expect(printed == (0..<3).map { String(format: "%.2g", Double(schedule.rate(epoch: $0))) })
+    }
+
+    @Test func badSettingsAreNamedByTheirOptions() throws {
+        let folder = try TemporaryFolder()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: RunCommandTests.FernRun.executable)
+        process.arguments = ["train", "--learning-rate", "0", "--epochs", "1"]
+        let errors = Pipe()
+        (process.standardOutput, process.standardError) = (FileHandle.nullDevice, errors)
+        process.currentDirectoryURL = folder.url
+        try process.run()
+        let reported = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus != 0)
+        #expect(reported.contains("--learning-rate must be a positive number, got 0"), "\(reported)")
+    }
+}
