@@ -1,7 +1,8 @@
 import FernTensor
 
 /// Random label-preserving changes to training images: mirror, shift,
-/// small rotation and zoom, each image drawing its own.
+/// small rotation and zoom, a random crop of the zero-padded image, and
+/// random erasing, each image drawing its own.
 ///
 /// All options off (the default) leaves images exactly as they are.
 public struct Augmentation: Codable, Sendable, Equatable {
@@ -22,19 +23,40 @@ public struct Augmentation: Codable, Sendable, Equatable {
     /// Largest relative change of size: 0.1 scales by a factor in [0.9, 1.1].
     public var maxZoom: Float
     public var padding: Padding
+    /// A random crop as the CIFAR and FER2013 recipes take it: the image padded with this
+    /// many black pixels on every side, and an image-sized window cut at a random place
+    /// (after the other transforms, always zero-padded whatever `padding` says).
+    public var maxCrop: Int
+    /// Random erasing (Zhong et al., 2020): with this probability a rectangle covering 2% to
+    /// 40% of the image, of aspect ratio 0.3 to 3.3, is filled with the image's mean.
+    public var erasing: Float
 
     public init(horizontalFlip: Bool = false, maxShift: Int = 0, maxRotationDegrees: Float = 0,
-                maxZoom: Float = 0, padding: Padding = .edge) {
+                maxZoom: Float = 0, padding: Padding = .edge, maxCrop: Int = 0, erasing: Float = 0) {
         self.horizontalFlip = horizontalFlip
         self.maxShift = maxShift
         self.maxRotationDegrees = maxRotationDegrees
         self.maxZoom = maxZoom
         self.padding = padding
+        self.maxCrop = maxCrop
+        self.erasing = erasing
+    }
+
+    /// Settings missing from a stored augmentation (one from before they existed) are off.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        horizontalFlip = try container.decode(Bool.self, forKey: .horizontalFlip)
+        maxShift = try container.decode(Int.self, forKey: .maxShift)
+        maxRotationDegrees = try container.decode(Float.self, forKey: .maxRotationDegrees)
+        maxZoom = try container.decode(Float.self, forKey: .maxZoom)
+        padding = try container.decode(Padding.self, forKey: .padding)
+        maxCrop = try container.decodeIfPresent(Int.self, forKey: .maxCrop) ?? 0
+        erasing = try container.decodeIfPresent(Float.self, forKey: .erasing) ?? 0
     }
 
     /// Whether `apply` returns its input unchanged.
     public var isIdentity: Bool {
-        !horizontalFlip && maxShift == 0 && maxRotationDegrees == 0 && maxZoom == 0
+        !horizontalFlip && maxShift == 0 && maxRotationDegrees == 0 && maxZoom == 0 && maxCrop == 0 && erasing == 0
     }
 
     /// A randomly transformed copy of an NHWC batch `[B, H, W, C]`; each
@@ -56,8 +78,15 @@ public struct Augmentation: Codable, Sendable, Equatable {
                         var rng = SeededGenerator(seed: batchSeed, stream: index)
                         let transform = randomTransform(using: &rng)
                         let offset = index * imageSize
-                        transform.warp(source.baseAddress! + offset, into: destination.baseAddress! + offset,
+                        let image = destination.baseAddress! + offset
+                        transform.warp(source.baseAddress! + offset, into: image,
                                        height: height, width: width, channels: channels, padding: padding)
+                        if maxCrop > 0 {
+                            ImageTransform.crop(image, height: height, width: width, channels: channels, maxOffset: maxCrop, using: &rng)
+                        }
+                        if erasing > 0 && rng.chance(erasing) {
+                            ImageTransform.erase(image, height: height, width: width, channels: channels, using: &rng)
+                        }
                     }
                 }
             }
@@ -93,12 +122,40 @@ public struct Augmentation: Codable, Sendable, Equatable {
             throw AugmentationError(.rotation, "must be in 0...180 degrees, got \(maxRotationDegrees)")
         }
         guard maxZoom >= 0 && maxZoom < 1 else { throw AugmentationError(.zoom, "must be in [0, 1), got \(maxZoom)") }
+        guard maxCrop >= 0 else { throw AugmentationError(.crop, "must not be negative, got \(maxCrop)") }
+        if let side = [height, width].compactMap({ $0 }).min(), maxCrop >= side {
+            throw AugmentationError(.crop, "must be smaller than the images' \(side) pixels, got \(maxCrop)")
+        }
+        guard erasing >= 0 && erasing <= 1 else { throw AugmentationError(.erasing, "must be a probability in [0, 1], got \(erasing)") }
+    }
+
+    /// Each image of an NHWC batch moved `x` pixels right and `y` down, black coming in at the
+    /// edges: the fixed crops of ten-crop test-time augmentation.
+    public static func shifted(_ images: Tensor, x: Int, y: Int) throws -> Tensor {
+        guard images.rank == 4 else {
+            throw DataError("shift: expected a batch of images [batch, height, width, channels], got shape \(describeShape(images.shape))")
+        }
+        let (batch, height, width, channels) = (images.shape[0], images.shape[1], images.shape[2], images.shape[3])
+        let imageSize = height * width * channels
+        let transform = ImageTransform(flip: false, shiftX: x, shiftY: y, degrees: 0, zoom: 1)
+        var output = [Float](repeating: 0, count: images.count)
+        images.scalars.withUnsafeBufferPointer { source in
+            output.withUnsafeMutableBufferPointer { destination in
+                for index in 0..<batch {
+                    transform.warp(source.baseAddress! + index * imageSize, into: destination.baseAddress! + index * imageSize,
+                                   height: height, width: width, channels: channels, padding: .zeros)
+                }
+            }
+        }
+        return try Tensor(shape: images.shape, scalars: output)
     }
 }
 
 /// An augmentation setting out of range: which one, and what is wrong with it.
 public struct AugmentationError: Error, CustomStringConvertible {
-    public enum Setting: String, Sendable { case shift = "maxShift", rotation = "maxRotationDegrees", zoom = "maxZoom" }
+    public enum Setting: String, Sendable {
+        case shift = "maxShift", rotation = "maxRotationDegrees", zoom = "maxZoom", crop = "maxCrop", erasing
+    }
     public let setting: Setting
     /// What follows the setting's name: "must be in [0, 1), got 1.5".
     public let problem: String

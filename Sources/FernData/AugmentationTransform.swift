@@ -1,3 +1,4 @@
+import FernTensor
 import Foundation
 
 /// One image's augmentation: mirror, then rotate and zoom about the image
@@ -77,6 +78,41 @@ struct ImageTransform {
             return row * width + column
         case .edge:
             return min(max(row, 0), height - 1) * width + min(max(column, 0), width - 1)
+        }
+    }
+
+    /// A random crop in place: `image` seen through a window moved up to `maxOffset` pixels
+    /// along each axis over its zero-padded self.
+    static func crop(_ image: UnsafeMutablePointer<Float>, height: Int, width: Int, channels: Int,
+                     maxOffset: Int, using rng: inout SeededGenerator) {
+        let x = Int.random(in: -maxOffset...maxOffset, using: &rng)
+        let y = Int.random(in: -maxOffset...maxOffset, using: &rng)
+        guard x != 0 || y != 0 else { return }
+        let size = height * width * channels
+        let copy = UnsafeMutablePointer<Float>.allocate(capacity: size)
+        defer { copy.deallocate() }
+        copy.update(from: image, count: size)
+        ImageTransform(flip: false, shiftX: x, shiftY: y, degrees: 0, zoom: 1)
+            .warp(copy, into: image, height: height, width: width, channels: channels, padding: .zeros)
+    }
+
+    /// Random erasing in place: a rectangle of 2% to 40% of the area, aspect ratio (height over
+    /// width) log-uniform in [0.3, 3.3], clipped to fit, filled with the image's mean per channel.
+    static func erase(_ image: UnsafeMutablePointer<Float>, height: Int, width: Int, channels: Int,
+                      using rng: inout SeededGenerator) {
+        let area = rng.uniform(0.02, 0.4) * Float(height * width)
+        let aspect = exp(rng.uniform(log(0.3), log(3.3)))
+        let boxHeight = min(max(Int((area * aspect).squareRoot().rounded()), 1), height)
+        let boxWidth = min(max(Int((area / aspect).squareRoot().rounded()), 1), width)
+        let top = Int.random(in: 0...(height - boxHeight), using: &rng)
+        let left = Int.random(in: 0...(width - boxWidth), using: &rng)
+        for channel in 0..<channels {
+            var sum: Float = 0
+            for pixel in 0..<(height * width) { sum += image[pixel * channels + channel] }
+            let mean = sum / Float(height * width)
+            for y in top..<(top + boxHeight) {
+                for x in left..<(left + boxWidth) { image[(y * width + x) * channels + channel] = mean }
+            }
         }
     }
 }

@@ -9,19 +9,22 @@ import Foundation
 /// options), `evaluate`, `predict` and the confusion matrix.
 extension Builtins {
     static let training: [Builtin] = [
-        Builtin("fit(model, data, epochs=10, batch=64, optimizer=\"adam\", lr=0.001, momentum=0, nesterov=false, weight_decay=0, validation=none, class_weights=false, flip=false, shift=0, rotate=0, zoom=0, schedule=\"constant\", patience=none, monitor=\"val_accuracy\", restore_best=true, checkpoint=none, resume=false, seed=0, bn_batches=10, tta=\"none\")",
-                "Trains the model in place and returns its history. optimizer: adam, adamw, sgd (momentum and nesterov for sgd); schedule: constant, step (×0.1 every 10 epochs), cosine (to lr/100), plateau (halve after 3 epochs without a lower validation loss); validation: a dataset or a fraction to hold out; class_weights: true (balanced) or a list; checkpoint: saved every epoch, resume=true continues from it; bn_batches: batches that recompute batch-norm statistics after each epoch (0: Keras' running averages); tta: \"mirror\" classifies validation images by the probabilities averaged with their mirror images'. Ctrl-C stops after the current batch and returns the history so far.") { args, interpreter in
+        Builtin("fit(model, data, epochs=10, batch=64, optimizer=\"adam\", lr=0.001, momentum=0, nesterov=false, weight_decay=0, validation=none, class_weights=false, flip=false, shift=0, rotate=0, zoom=0, crop=0, erasing=0, schedule=\"constant\", warmup=0, label_smoothing=0, mixup=0, cutmix=0, ema=0, patience=none, monitor=\"val_accuracy\", restore_best=true, checkpoint=none, resume=false, seed=0, bn_batches=10, tta=\"none\")",
+                "Trains the model in place and returns its history. optimizer: adam, adamw, sgd (momentum and nesterov for sgd); schedule: constant, step (×0.1 every 10 epochs), cosine (to lr/100, after warmup epochs of linear warm-up), plateau (halve after 3 epochs without a lower validation loss), one_cycle (up from lr/25 over 30% of the epochs, then down); label_smoothing: share of each target spread over all classes; mixup, cutmix: their Beta(α, α) parameter (0: off); ema: decay of a moving average of the weights that validation scores and the model ends with (0: off, 0.999 usual); crop: pad images with this many black pixels and cut a random image-sized window; erasing: probability of filling a random rectangle (2-40% of the image) with its mean; validation: a dataset or a fraction to hold out; class_weights: true (balanced) or a list; checkpoint: saved every epoch, resume=true continues from it; bn_batches: batches that recompute batch-norm statistics after each epoch (0: Keras' running averages); tta: how validation images are classified, as in predict. Ctrl-C stops after the current batch and returns the history so far.") { args, interpreter in
             try fit(args, interpreter)
         },
-        Builtin("evaluate(model, data, batch=256)", "[loss, accuracy] of the model on a labelled dataset (mean cross-entropy, share classified correctly).") { args, _ in
+        Builtin("evaluate(model, data, batch=256, tta=\"none\")", "[loss, accuracy] of the model on a labelled dataset (mean cross-entropy, share classified correctly); tta as in predict.") { args, _ in
             let model = try args.model("model"), data = try args.dataset("data"), batch = try args.positiveInt("batch")
-            let (loss, accuracy) = try args.reporting { try model.evaluate(data.images, labels: data.labels, batchSize: batch) }
+            let tta = try testTimeAugmentation(args)
+            let (loss, accuracy) = try args.reporting {
+                try model.evaluate(data.images, labels: data.labels, batchSize: batch, augmentation: tta)
+            }
             return .list([.number(Double(loss)), .number(Double(accuracy))])
         },
-        Builtin("predict(model, data, batch=256, mirror=false)", "The most likely class of each image of a dataset or tensor, as a list of class indices; mirror=true averages each image's class probabilities with its mirror image's (test-time augmentation).") { args, _ in
+        Builtin("predict(model, data, batch=256, tta=\"none\")", "The most likely class of each image of a dataset or tensor, as a list of class indices. tta (test-time augmentation) averages each image's class probabilities over views of it: \"mirror\" (the image and its mirror image), \"tencrop\" (the image and four copies moved diagonally by 1/16 of its side, each also mirrored).") { args, _ in
             let model = try args.model("model"), images = try args.images("data"), batch = try args.positiveInt("batch")
-            let mirror = args.bool("mirror")
-            return .list(try args.reporting { try model.predictClasses(images, batchSize: batch, augmentation: mirror ? .mirror : .none) }
+            let tta = try testTimeAugmentation(args)
+            return .list(try args.reporting { try model.predictClasses(images, batchSize: batch, augmentation: tta) }
                 .map { .number(Double($0)) })
         },
         Builtin("predict_proba(model, data, batch=256)", "The model's outputs (class probabilities for a softmax model) for a dataset or tensor, as a [count, classes] tensor.") { args, _ in
@@ -97,8 +100,14 @@ extension Builtins {
         recipe.nesterov = args.bool("nesterov")
         recipe.weightDecay = Float(try args.number("weight_decay"))
         recipe.schedule = try TrainingRecipe.schedule(named: try args.string("schedule"))
+        recipe.warmupEpochs = try args.int("warmup")
+        recipe.labelSmoothing = Float(try args.number("label_smoothing"))
+        recipe.mixup = Float(try args.number("mixup"))
+        recipe.cutMix = Float(try args.number("cutmix"))
+        recipe.averaging = Float(try args.number("ema"))
         recipe.augmentation = Augmentation(horizontalFlip: args.bool("flip"), maxShift: try args.int("shift"),
-                                           maxRotationDegrees: Float(try args.number("rotate")), maxZoom: Float(try args.number("zoom")))
+                                           maxRotationDegrees: Float(try args.number("rotate")), maxZoom: Float(try args.number("zoom")),
+                                           maxCrop: try args.int("crop"), erasing: Float(try args.number("erasing")))
         recipe.classWeighting = try classWeighting(args, train, classes: model.outputShape.last ?? 0)
         recipe.earlyStoppingPatience = try args.optional("patience").map { _ in try args.int("patience") }
         recipe.monitor = try TrainingRecipe.monitor(named: try args.string("monitor"))
@@ -124,6 +133,11 @@ extension Builtins {
         }
     }
 
+    /// The `tta` argument of predict and evaluate.
+    private static func testTimeAugmentation(_ args: Arguments) throws -> TestTimeAugmentation {
+        try explained(args) { try TrainingRecipe.testTimeAugmentation(named: try args.string("tta")) }
+    }
+
     /// Runs `body`, saying a recipe error in terms of fit's parameters.
     private static func explained<T>(_ args: Arguments, _ body: () throws -> T) throws -> T {
         do {
@@ -137,6 +151,7 @@ extension Builtins {
         .epochs: "epochs", .batchSize: "batch", .learningRate: "lr", .optimizer: "optimizer", .momentum: "momentum",
         .weightDecay: "weight_decay", .schedule: "schedule", .shift: "shift", .rotate: "rotate", .zoom: "zoom",
         .classWeights: "class_weights", .patience: "patience", .monitor: "monitor", .batchNormBatches: "bn_batches",
-        .testTimeAugmentation: "tta",
+        .testTimeAugmentation: "tta", .warmup: "warmup", .labelSmoothing: "label_smoothing", .mixup: "mixup",
+        .cutMix: "cutmix", .averaging: "ema", .crop: "crop", .erasing: "erasing",
     ]
 }

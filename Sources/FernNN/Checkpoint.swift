@@ -11,6 +11,7 @@ extension Trainer {
         for (name, t) in model.weights { tensors["model/" + name] = t }
         for (name, t) in optimizer.state { tensors["optimizer/" + name] = t }
         for (name, t) in bestWeights ?? [:] { tensors["best/" + name] = t }
+        for (name, t) in averageWeights ?? [:] { tensors["average/" + name] = t }
         let state = CheckpointState(recipe: recipe, optimizer: optimizer.config, optimizerSteps: optimizer.steps,
                                     schedule: schedule, history: history, epochsDone: epochsDone, bestScore: bestScore,
                                     epochsSinceBest: epochsSinceBest)
@@ -55,6 +56,8 @@ extension Trainer {
         trainer.epochsSinceBest = state.epochsSinceBest
         let best = group("best/")
         trainer.bestWeights = best.isEmpty ? nil : best
+        let average = group("average/")
+        trainer.averageWeights = average.isEmpty ? nil : average
         return trainer
     }
 }
@@ -128,6 +131,6 @@ extension LearningRateSchedule {
     /// The same schedule, whatever state it has reached.
     func sameSettings(as other: LearningRateSchedule) -> Bool {
         (kind, initialRate, factor, every) == (other.kind, other.initialRate, other.factor, other.every)
-            && (patience, totalEpochs, minimumRate) == (other.patience, other.totalEpochs, other.minimumRate)
+            && (patience, totalEpochs, minimumRate, warmupEpochs) == (other.patience, other.totalEpochs, other.minimumRate, other.warmupEpochs)
     }
 }

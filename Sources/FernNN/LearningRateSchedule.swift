@@ -4,7 +4,7 @@ import Foundation
 /// asked before each epoch; `observe` hears each epoch's validation loss
 /// (reduce-on-plateau needs it). Codable so a checkpoint resumes it exactly.
 public struct LearningRateSchedule: Codable, Equatable, Sendable {
-    public enum Kind: String, Codable, Sendable { case constant, step, cosine, reduceOnPlateau }
+    public enum Kind: String, Codable, Sendable { case constant, step, cosine, reduceOnPlateau, warmupCosine, oneCycle }
 
     public var kind: Kind
     public var initialRate: Float
@@ -15,6 +15,8 @@ public struct LearningRateSchedule: Codable, Equatable, Sendable {
     /// cosine: epochs over which to decay; cosine and plateau: the floor.
     public var totalEpochs: Int = 1
     public var minimumRate: Float = 0
+    /// warmupCosine: epochs of linear warm-up from `minimumRate` before the cosine.
+    public var warmupEpochs: Int?
     /// Plateau state.
     public var best: Float?
     public var epochsWithoutImprovement = 0
@@ -48,6 +50,53 @@ public struct LearningRateSchedule: Codable, Equatable, Sendable {
         return s
     }
 
+    /// Linear warm-up over `warmup` epochs from `minimumRate` to `rate`, then a cosine down to
+    /// `minimumRate` at `totalEpochs`; changes at every step.
+    public static func warmupCosine(_ rate: Float, warmup: Int, totalEpochs: Int, minimumRate: Float = 0) throws -> LearningRateSchedule {
+        guard totalEpochs > 0, warmup >= 0, warmup < totalEpochs else {
+            throw ModelError("warm-up + cosine needs 0 ≤ warm-up epochs < total epochs (got \(warmup) of \(totalEpochs))")
+        }
+        var s = LearningRateSchedule(kind: .warmupCosine, initialRate: rate, current: rate)
+        (s.totalEpochs, s.minimumRate, s.warmupEpochs) = (totalEpochs, minimumRate, warmup)
+        return s
+    }
+
+    /// Smith's one-cycle policy as PyTorch's OneCycleLR has it: over the first 30% of
+    /// `totalEpochs` a cosine rise from rate/25 to `rate`, then a cosine fall to rate/25/10⁴;
+    /// changes at every step.
+    public static func oneCycle(_ rate: Float, totalEpochs: Int) throws -> LearningRateSchedule {
+        guard totalEpochs > 0 else { throw ModelError("one-cycle schedule needs totalEpochs > 0") }
+        var s = LearningRateSchedule(kind: .oneCycle, initialRate: rate, current: rate)
+        (s.totalEpochs, s.minimumRate) = (totalEpochs, rate / 25 / 10_000)
+        return s
+    }
+
+    /// Whether the rate changes within an epoch (set at every step from `rate(progress:)`).
+    public var changesWithinEpochs: Bool { kind == .warmupCosine || kind == .oneCycle }
+
+    /// The rate after `progress` epochs (a fraction within an epoch for the schedules that
+    /// change at every step; the others change only between epochs).
+    public func rate(progress: Double) -> Float {
+        let total = Double(totalEpochs)
+        func cosine(from start: Float, to end: Float, _ fraction: Double) -> Float {
+            // Weighted so that the ends come out exact: start at fraction 0, end at 1.
+            let weight = Float(0.5 * (1 + Foundation.cos(Double.pi * min(max(fraction, 0), 1))))
+            return start * weight + end * (1 - weight)
+        }
+        switch kind {
+        case .warmupCosine:
+            let warmup = Double(warmupEpochs ?? 0)
+            if progress < warmup { return minimumRate + (initialRate - minimumRate) * Float(progress / warmup) }
+            return cosine(from: initialRate, to: minimumRate, (progress - warmup) / (total - warmup))
+        case .oneCycle:
+            let peak = 0.3 * total
+            if progress < peak { return cosine(from: initialRate / 25, to: initialRate, progress / peak) }
+            return cosine(from: initialRate, to: minimumRate, (progress - peak) / (total - peak))
+        default:
+            return rate(epoch: Int(progress))
+        }
+    }
+
     /// The rate for `epoch` (0-based).
     public func rate(epoch: Int) -> Float {
         switch kind {
@@ -57,6 +106,7 @@ public struct LearningRateSchedule: Codable, Equatable, Sendable {
             let progress = min(Float(epoch) / Float(totalEpochs), 1)
             return minimumRate + (initialRate - minimumRate) * 0.5 * (1 + Foundation.cos(Float.pi * progress))
         case .reduceOnPlateau: return current
+        case .warmupCosine, .oneCycle: return rate(progress: Double(epoch))
         }
     }
 

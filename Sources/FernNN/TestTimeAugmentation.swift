@@ -1,19 +1,26 @@
+import FernData
 import FernTensor
 
 /// Views of each test image whose class probabilities are averaged to classify it
-/// (test-time augmentation): the image alone, or with its mirror image.
+/// (test-time augmentation): the image alone; with its mirror image; or ten crops, the
+/// image and four copies moved diagonally by 1/16 of its side (zero-padded, as training
+/// crops are), each with its mirror image.
 public enum TestTimeAugmentation: String, Codable, CaseIterable, Sendable {
-    case none, mirror
+    case none, mirror, tenCrop = "tencrop"
 
-    /// The batches of views, the images themselves first; `mirror` needs NHWC images.
+    /// The batches of views, the images themselves first; `mirror` and `tencrop` need NHWC images.
     func views(of images: Tensor) throws -> [Tensor] {
-        switch self {
-        case .none: return [images]
-        case .mirror:
-            guard images.rank == 4 else {
-                throw ModelError("mirror-averaged predictions need NHWC images, got \(describeShape(images.shape))")
-            }
-            return [images, try images.reversed(axis: 2)]
+        if self == .none { return [images] }
+        guard images.rank == 4 else {
+            throw ModelError("\(rawValue) predictions need NHWC images, got \(describeShape(images.shape))")
         }
+        var views = [images]
+        if self == .tenCrop {
+            let step = max(1, min(images.shape[1], images.shape[2]) / 16)
+            for (x, y) in [(-step, -step), (step, -step), (-step, step), (step, step)] {
+                views.append(try Augmentation.shifted(images, x: x, y: y))
+            }
+        }
+        return try views + views.map { try $0.reversed(axis: 2) }
     }
 }

@@ -20,6 +20,9 @@ public final class Trainer {
     /// Best monitored value so far and the weights that reached it.
     public internal(set) var bestScore: Float?
     var bestWeights: [String: Tensor]?
+    /// The exponential moving average of the weights (with `recipe.averaging`), which
+    /// validation scores and the model ends with.
+    var averageWeights: [String: Tensor]?
     var epochsSinceBest = 0
 
     /// A trainer with this optimizer and schedule (constant by default) instead of the ones
@@ -57,6 +60,7 @@ public final class Trainer {
         classWeights = try recipe.classWeights(labels: labels, classes: classes)
         let batchSize = recipe.batchSize
         let batches = (count + batchSize - 1) / batchSize
+        let softTargets = recipe.softTargets
         history.stoppedEarly = false
 
         while epochsDone < recipe.epochs {
@@ -71,6 +75,7 @@ public final class Trainer {
             order.shuffle(using: &shuffler)
             let context = ForwardContext(training: true, generator: epochGenerator(seed: recipe.seed, epoch: epoch, stream: 2))
             var augmenter = epochGenerator(seed: recipe.seed, epoch: epoch, stream: 3)
+            var mixer = epochGenerator(seed: recipe.seed, epoch: epoch, stream: 5)
 
             var lossSum = 0.0, correct = 0, seen = 0
             for b in 0..<batches {
@@ -83,11 +88,19 @@ public final class Trainer {
                 var batch = try images.gatherRows(rows)
                 if !augmentation.isIdentity { batch = try augmentation.apply(batch, using: &augmenter) }
                 let batchLabels = rows.map { labels[$0] }
-                let (loss, hits) = try step(batch, labels: batchLabels, context: context)
+                var targets: Tensor?
+                if !softTargets.isOff {
+                    (batch, targets) = try softTargets.apply(batch, labels: batchLabels, classes: classes, using: &mixer)
+                }
+                if schedule.changesWithinEpochs {
+                    optimizer.learningRate = schedule.rate(progress: Double(epoch) + Double(b) / Double(batches))
+                }
+                let (loss, hits) = try step(batch, labels: batchLabels, context: context, targets: targets)
                 guard loss.isFinite else {
                     throw ModelError("training stopped: the loss became \(loss) in epoch \(epoch + 1), batch \(b + 1); "
                                      + "try a lower learning rate or check the inputs for NaN")
                 }
+                if recipe.averaging > 0 { try updateAverage() }
                 lossSum += Double(loss) * Double(rows.count)
                 correct += hits
                 seen += rows.count
@@ -95,9 +108,13 @@ public final class Trainer {
                                loss: Float(lossSum / Double(seen)), accuracy: Float(correct) / Float(seen), images: seen)
             }
 
+            // Validation scores the averaged weights when there are some.
+            let live = averageWeights == nil ? nil : model.weights
+            if let averageWeights { try model.loadWeights(averageWeights) }
             var recalibration = epochGenerator(seed: recipe.seed, epoch: epoch, stream: 4)
             try model.recalibrateBatchNorm(images: images, batchSize: batchSize,
                                            batches: recipe.batchNormRecalibrationBatches, generator: &recalibration)
+            if live != nil { averageWeights = model.weights }
             history.loss.append(Float(lossSum / Double(seen)))
             history.accuracy.append(Float(correct) / Float(seen))
             history.learningRate.append(rate)
@@ -111,6 +128,7 @@ public final class Trainer {
                 schedule.observe(loss: vLoss)
                 noteValidation(score: recipe.monitor == .validationAccuracy ? vAcc : -vLoss)
             }
+            if let live { try model.loadWeights(live) }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
             history.seconds.append(seconds)
             epochsDone += 1
@@ -122,19 +140,35 @@ public final class Trainer {
                 break
             }
         }
-        if recipe.restoreBestWeights, let bestWeights { try model.loadWeights(bestWeights) }
+        if recipe.restoreBestWeights, let bestWeights {
+            try model.loadWeights(bestWeights)
+        } else if let averageWeights {
+            try model.loadWeights(averageWeights)
+        }
         return history
     }
 
     /// One optimizer step on a batch; returns the batch's loss and how many
     /// examples it classified correctly. The graph is released before the
     /// update so weights are changed in place, not copied.
-    public func step(_ batch: Tensor, labels: [Int], context: ForwardContext) throws -> (loss: Float, correct: Int) {
+    /// `targets` (soft ones, see `SoftTargets`) replace the labels in the loss; accuracy is
+    /// still counted against the labels.
+    public func step(_ batch: Tensor, labels: [Int], context: ForwardContext,
+                     targets: Tensor? = nil) throws -> (loss: Float, correct: Int) {
         let parameters = model.trainableParameters
         let (loss, hits, grads): (Float, Int, [Tensor]) = try {
             for p in parameters { p.value = p.value.requiringGrad() }
             let logits = try model.logits(batch, context: context)
-            let loss = try Tensor.softmaxCrossEntropy(logits: logits, labels: labels, classWeights: classWeights)
+            let loss: Tensor
+            if let targets {
+                let classes = targets.shape[1]
+                let rowWeights = classWeights.map { weights in
+                    (0..<labels.count).map { row in (0..<classes).reduce(Float(0)) { $0 + targets.scalars[row * classes + $1] * weights[$1] } }
+                }
+                loss = try Tensor.softmaxCrossEntropy(logits: logits, targets: targets, rowWeights: rowWeights)
+            } else {
+                loss = try Tensor.softmaxCrossEntropy(logits: logits, labels: labels, classWeights: classWeights)
+            }
             let grads = try gradients(of: loss, wrt: parameters.map(\.value))
             let hits = Int((try accuracy(logits: logits.detached(), labels: labels) * Float(labels.count)).rounded())
             return (try loss.item(), hits, grads)
@@ -142,6 +176,22 @@ public final class Trainer {
         for p in parameters { p.value = p.value.detached() }
         if loss.isFinite { try optimizer.update(parameters, gradients: grads) }
         return (loss, hits)
+    }
+
+    /// One step of the weights' exponential moving average; its decay ramps up over the first
+    /// steps, (1 + n) / (10 + n) until it reaches `recipe.averaging`, so early weights fade fast.
+    private func updateAverage() throws {
+        let current = model.weights
+        guard var average = averageWeights else {
+            averageWeights = current
+            return
+        }
+        let steps = Float(optimizer.steps)
+        let decay = min(recipe.averaging, (1 + steps) / (10 + steps))
+        for (name, weight) in current {
+            average[name] = try average[name]! * decay + weight * (1 - decay)
+        }
+        averageWeights = average
     }
 
     private func noteValidation(score: Float) {

@@ -8,9 +8,13 @@ import Foundation
 /// resumed run goes on with the settings it had.
 public struct TrainingRecipe: Codable, Equatable, Sendable {
     public enum OptimizerKind: String, Codable, CaseIterable, Sendable { case adam, adamw, sgd }
-    /// constant; step (×0.1 every 10 epochs); cosine (to lr/100 over the epochs);
-    /// plateau (halve after 3 epochs without a lower validation loss, down to 1e-5 or lr if lower).
-    public enum ScheduleKind: String, Codable, CaseIterable, Sendable { case constant, step, cosine, plateau }
+    /// constant; step (×0.1 every 10 epochs); cosine (to lr/100 over the epochs, after
+    /// `warmupEpochs` of linear warm-up from lr/100 if any); plateau (halve after 3 epochs
+    /// without a lower validation loss, down to 1e-5 or lr if lower); one_cycle (Smith's
+    /// one-cycle: up from lr/25 to lr over 30% of the epochs, then down to lr/25/10⁴).
+    public enum ScheduleKind: String, Codable, CaseIterable, Sendable {
+        case constant, step, cosine, plateau, oneCycle = "one_cycle"
+    }
     public enum Monitor: String, Codable, CaseIterable, Sendable {
         case validationAccuracy, validationLoss
         /// The name users write: val_accuracy, val_loss.
@@ -37,8 +41,20 @@ public struct TrainingRecipe: Codable, Equatable, Sendable {
     /// L2 for adam and sgd, decoupled for adamw.
     public var weightDecay: Float = 0
     public var schedule = ScheduleKind.constant
+    /// Epochs of linear warm-up before a cosine schedule (0: none).
+    public var warmupEpochs = 0
     public var augmentation = Augmentation()
     public var classWeighting = ClassWeighting.none
+    /// Share of each target's mass spread evenly over all classes (0: none; 0.1 is usual).
+    public var labelSmoothing: Float = 0
+    /// Mixup's α: each image blended with another of its batch, λ ~ Beta(α, α) (0: off; 0.2 is usual).
+    public var mixup: Float = 0
+    /// CutMix's α: a rectangle of another image pasted in (0: off; 1 is usual). With mixup
+    /// on too, each batch uses one of the two.
+    public var cutMix: Float = 0
+    /// Decay of an exponential moving average of the weights, which validation scores and the
+    /// model ends with (0: off; 0.999 is usual).
+    public var averaging: Float = 0
     /// Stop after this many epochs without improvement of `monitor`.
     public var earlyStoppingPatience: Int?
     public var monitor = Monitor.validationAccuracy
@@ -53,6 +69,37 @@ public struct TrainingRecipe: Codable, Equatable, Sendable {
     public var checkpointPath: String?
 
     public init() {}
+
+    /// Settings missing from a stored recipe (one from before they existed) take their defaults.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let defaults = TrainingRecipe()
+        func read<T: Decodable>(_ key: CodingKeys, _ fallback: T) throws -> T {
+            try container.decodeIfPresent(T.self, forKey: key) ?? fallback
+        }
+        epochs = try read(.epochs, defaults.epochs)
+        batchSize = try read(.batchSize, defaults.batchSize)
+        seed = try read(.seed, defaults.seed)
+        optimizer = try read(.optimizer, defaults.optimizer)
+        learningRate = try read(.learningRate, defaults.learningRate)
+        momentum = try read(.momentum, defaults.momentum)
+        nesterov = try read(.nesterov, defaults.nesterov)
+        weightDecay = try read(.weightDecay, defaults.weightDecay)
+        schedule = try read(.schedule, defaults.schedule)
+        warmupEpochs = try read(.warmupEpochs, defaults.warmupEpochs)
+        augmentation = try read(.augmentation, defaults.augmentation)
+        classWeighting = try read(.classWeighting, defaults.classWeighting)
+        labelSmoothing = try read(.labelSmoothing, defaults.labelSmoothing)
+        mixup = try read(.mixup, defaults.mixup)
+        cutMix = try read(.cutMix, defaults.cutMix)
+        averaging = try read(.averaging, defaults.averaging)
+        earlyStoppingPatience = try read(.earlyStoppingPatience, defaults.earlyStoppingPatience)
+        monitor = try read(.monitor, defaults.monitor)
+        restoreBestWeights = try read(.restoreBestWeights, defaults.restoreBestWeights)
+        batchNormRecalibrationBatches = try read(.batchNormRecalibrationBatches, defaults.batchNormRecalibrationBatches)
+        testTimeAugmentation = try read(.testTimeAugmentation, defaults.testTimeAugmentation)
+        checkpointPath = try read(.checkpointPath, defaults.checkpointPath)
+    }
 
     /// Throws a `RecipeError` naming the first setting out of range.
     public func validate() throws {
@@ -70,8 +117,24 @@ public struct TrainingRecipe: Codable, Equatable, Sendable {
         guard (0...10_000).contains(batchNormRecalibrationBatches) else {
             throw fail(.batchNormBatches, "must be between 0 and 10000, got \(batchNormRecalibrationBatches)")
         }
+        guard labelSmoothing >= 0, labelSmoothing < 1 else {
+            throw fail(.labelSmoothing, "must be in [0, 1), got \(RecipeError.format(labelSmoothing))")
+        }
+        for (setting, alpha) in [(RecipeError.Setting.mixup, mixup), (.cutMix, cutMix)] where !(alpha >= 0 && alpha <= 100) {
+            throw fail(setting, "must be between 0 (off) and 100, got \(RecipeError.format(alpha))")
+        }
+        guard averaging >= 0, averaging < 1 else { throw fail(.averaging, "must be in [0, 1), got \(RecipeError.format(averaging))") }
+        guard warmupEpochs >= 0, warmupEpochs == 0 || warmupEpochs < epochs else {
+            throw fail(.warmup, "must be between 0 and the epochs - 1 (\(max(epochs - 1, 0))), got \(warmupEpochs)")
+        }
+        guard warmupEpochs == 0 || schedule == .cosine else {
+            throw fail(.warmup, "applies to the cosine schedule only (the schedule is \(schedule.rawValue))")
+        }
         try checkAugmentation()
     }
+
+    /// How each batch's labels are softened, if at all.
+    var softTargets: SoftTargets { SoftTargets(smoothing: labelSmoothing, mixupAlpha: mixup, cutMixAlpha: cutMix) }
 
     /// The augmentation's settings, for images of this size when given.
     func checkAugmentation(height: Int? = nil, width: Int? = nil) throws {
@@ -82,6 +145,8 @@ public struct TrainingRecipe: Codable, Equatable, Sendable {
             case .shift: .shift
             case .rotation: .rotate
             case .zoom: .zoom
+            case .crop: .crop
+            case .erasing: .erasing
             }
             throw RecipeError(setting, error.problem)
         }
@@ -105,7 +170,10 @@ public struct TrainingRecipe: Codable, Equatable, Sendable {
         switch schedule {
         case .constant: .constant(learningRate)
         case .step: try .step(learningRate, every: 10, factor: 0.1)
+        case .cosine where warmupEpochs > 0:
+            try .warmupCosine(learningRate, warmup: warmupEpochs, totalEpochs: epochs, minimumRate: learningRate / 100)
         case .cosine: try .cosine(learningRate, totalEpochs: max(epochs, 1), minimumRate: learningRate / 100)
+        case .oneCycle: try .oneCycle(learningRate, totalEpochs: max(epochs, 1))
         case .plateau: try .reduceOnPlateau(learningRate, factor: 0.5, patience: 3, minimumRate: min(1e-5, learningRate))
         }
     }
@@ -152,9 +220,11 @@ public struct TrainingRecipe: Codable, Equatable, Sendable {
         recipe.schedule = switch schedule.kind {
         case .constant: .constant
         case .step: .step
-        case .cosine: .cosine
+        case .cosine, .warmupCosine: .cosine
         case .reduceOnPlateau: .plateau
+        case .oneCycle: .oneCycle
         }
+        recipe.warmupEpochs = schedule.kind == .warmupCosine ? schedule.warmupEpochs ?? 0 : 0
         return recipe
     }
 
@@ -177,7 +247,8 @@ extension TrainingRecipe {
 
     public static func schedule(named name: String) throws -> ScheduleKind {
         guard let kind = ScheduleKind(rawValue: name.lowercased()) else {
-            throw RecipeError(.schedule, "unknown schedule \"\(name)\" (choose constant, step, cosine or plateau)", startsWithName: false)
+            throw RecipeError(.schedule, "unknown schedule \"\(name)\" (choose constant, step, cosine, plateau or one_cycle)",
+                              startsWithName: false)
         }
         return kind
     }
@@ -191,7 +262,8 @@ extension TrainingRecipe {
 
     public static func testTimeAugmentation(named name: String) throws -> TestTimeAugmentation {
         guard let tta = TestTimeAugmentation(rawValue: name.lowercased()) else {
-            let choices = TestTimeAugmentation.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: " or ")
+            let names = TestTimeAugmentation.allCases.map { "\"\($0.rawValue)\"" }
+            let choices = names.dropLast().joined(separator: ", ") + " or " + names.last!
             throw RecipeError(.testTimeAugmentation, "must be \(choices), got \"\(name)\"")
         }
         return tta

@@ -101,4 +101,48 @@ extension Tensor {
             return [grad]
         }
     }
+
+    /// Mean cross-entropy of `[batch, classes]` logits against target distributions: row r's
+    /// loss is `-Σ_j targets[r, j] · log softmax(logits)[r, j]`, weighted by `rowWeights[r]`
+    /// (1 when nil) and divided by their sum. Targets are what label smoothing, mixup and
+    /// CutMix make of the labels; one-hot targets give the labels' cross-entropy.
+    public static func softmaxCrossEntropy(logits: Tensor, targets: Tensor, rowWeights: [Float]? = nil) throws -> Tensor {
+        guard logits.rank == 2, targets.shape == logits.shape, logits.shape[0] > 0 else {
+            throw TensorError.shapes("softmaxCrossEntropy", logits.shape, targets.shape,
+                                     detail: "needs [batch, classes] logits and targets of the same shape")
+        }
+        let (rows, classes) = (logits.shape[0], logits.shape[1])
+        if let rowWeights, rowWeights.count != rows || rowWeights.contains(where: { $0 < 0 || !$0.isFinite }) {
+            throw TensorError.shapes("softmaxCrossEntropy", logits.shape, [rowWeights.count],
+                                     detail: "needs \(rows) finite non-negative row weights")
+        }
+        let weights = rowWeights ?? [Float](repeating: 1, count: rows)
+        let totalWeight = weights.reduce(0, +)
+        guard totalWeight > 0 else { throw TensorError(op: "softmaxCrossEntropy", "the row weights of this batch sum to zero") }
+        let logProbs = logits.rowwise(log: true)
+        let q = targets.scalars
+        var loss: Double = 0
+        for row in 0..<rows {
+            var rowLoss: Double = 0
+            for j in 0..<classes where q[row * classes + j] != 0 {
+                rowLoss -= Double(q[row * classes + j]) * Double(logProbs.scalars[row * classes + j])
+            }
+            loss += Double(weights[row]) * rowLoss
+        }
+        let result = Tensor(Float(loss / Double(totalWeight)))
+        return result.recorded("softmaxCrossEntropy", inputs: [logits]) { g, _ in
+            // d/dlogits = w_row * (softmax · Σ_j q_j - q) / Σw
+            let scale = g.scalars[0] / totalWeight
+            var grad = logProbs.map { Foundation.exp($0) }
+            for row in 0..<rows {
+                var mass: Float = 0
+                for j in 0..<classes { mass += q[row * classes + j] }
+                for j in 0..<classes {
+                    let k = row * classes + j
+                    grad.scalars[k] = (grad.scalars[k] * mass - q[k]) * weights[row] * scale
+                }
+            }
+            return [grad]
+        }
+    }
 }

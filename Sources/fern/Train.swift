@@ -52,8 +52,23 @@ struct Train: ParsableCommand {
     @Option(help: "Weight decay: L2 for adam and sgd, decoupled for adamw (default: 0).")
     var weightDecay: Float?
 
-    @Option(help: "constant, step (x0.1 every 10 epochs), cosine (to lr/100) or plateau (halve after 3 epochs without a lower validation loss) (default: constant).")
+    @Option(help: "constant, step (x0.1 every 10 epochs), cosine (to lr/100), plateau (halve after 3 epochs without a lower validation loss) or one_cycle (default: constant).")
     var schedule: String?
+
+    @Option(help: "Epochs of linear warm-up before a cosine schedule (default: 0).")
+    var warmup: Int?
+
+    @Option(help: "Share of each target spread over all classes, e.g. 0.1 (default: 0).")
+    var labelSmoothing: Float?
+
+    @Option(help: "Mixup's Beta(α, α) parameter, e.g. 0.2 (default: 0, off).")
+    var mixup: Float?
+
+    @Option(help: "CutMix's Beta(α, α) parameter, e.g. 1 (default: 0, off).")
+    var cutmix: Float?
+
+    @Option(help: "Decay of a moving average of the weights that validation scores and the model ends with, e.g. 0.999 (default: 0, off).")
+    var ema: Float?
 
     @Option(help: "Share of each class held out for validation.")
     var validation = 0.1
@@ -76,6 +91,12 @@ struct Train: ParsableCommand {
     @Option(help: "Augment: zoom training images by up to this fraction, 0.1 = ±10% (default: 0).")
     var zoom: Float?
 
+    @Option(help: "Augment: pad training images with this many black pixels and cut a random window of their size (default: 0).")
+    var crop: Int?
+
+    @Option(help: "Augment: probability of filling a random rectangle (2-40% of the image) with its mean (default: 0).")
+    var erasing: Float?
+
     @Option(help: "Stop after this many epochs without a better monitored score (default: never).")
     var patience: Int?
 
@@ -88,7 +109,7 @@ struct Train: ParsableCommand {
     @Option(help: "Batches that recompute batch-norm statistics after each epoch; 0 keeps running averages (default: 10).")
     var bnBatches: Int?
 
-    @Option(help: "Test-time augmentation for validation: none or mirror (default: none).")
+    @Option(help: "Test-time augmentation for validation: none, mirror or tencrop (default: none).")
     var tta: String?
 
     @Option(help: "Checkpoint file written after every epoch.")
@@ -134,13 +155,15 @@ struct Train: ParsableCommand {
         let predicted = try trainer.model.predictClasses(held.images)
         print(recallTable(predicted: predicted, labels: held.labels, names: source.classNames))
         let accuracy = zip(predicted, held.labels).filter { $0 == $1 }.count
-        let mirrored = try trainer.model.predictClasses(held.images, augmentation: .mirror)
-        let mirroredAccuracy = zip(mirrored, held.labels).filter { $0 == $1 }.count
+        func share(_ augmentation: TestTimeAugmentation) throws -> Double {
+            let predicted = try trainer.model.predictClasses(held.images, augmentation: augmentation)
+            return Double(zip(predicted, held.labels).filter { $0 == $1 }.count) / Double(max(held.count, 1))
+        }
         print(String(format: "validation accuracy %.4f (%d/%d) after %d epochs; best epoch %.4f; "
-                     + "averaged with mirror images %.4f; wall time %.0f s",
+                     + "averaged with mirror images %.4f, over ten crops %.4f; wall time %.0f s",
                      Double(accuracy) / Double(max(held.count, 1)), accuracy, held.count, history.epochs,
-                     Double(history.bestValidationAccuracy ?? 0),
-                     Double(mirroredAccuracy) / Double(max(held.count, 1)), Date().timeIntervalSince(started)))
+                     Double(history.bestValidationAccuracy ?? 0), try share(.mirror), try share(.tenCrop),
+                     Date().timeIntervalSince(started)))
         if let output {
             try trainer.model.save(to: output)
             print("saved \(output).safetensors and \(output).json")
@@ -158,12 +181,19 @@ struct Train: ParsableCommand {
             if let nesterov { recipe.nesterov = nesterov }
             if let weightDecay { recipe.weightDecay = weightDecay }
             if let schedule { recipe.schedule = try TrainingRecipe.schedule(named: schedule) }
+            if let warmup { recipe.warmupEpochs = warmup }
+            if let labelSmoothing { recipe.labelSmoothing = labelSmoothing }
+            if let mixup { recipe.mixup = mixup }
+            if let cutmix { recipe.cutMix = cutmix }
+            if let ema { recipe.averaging = ema }
             if let seed { recipe.seed = seed }
             if let classWeights { recipe.classWeighting = classWeights ? .balanced : .none }
             if let flip { recipe.augmentation.horizontalFlip = flip }
             if let shift { recipe.augmentation.maxShift = shift }
             if let rotate { recipe.augmentation.maxRotationDegrees = rotate }
             if let zoom { recipe.augmentation.maxZoom = zoom }
+            if let crop { recipe.augmentation.maxCrop = crop }
+            if let erasing { recipe.augmentation.erasing = erasing }
             if let patience { recipe.earlyStoppingPatience = patience }
             if let monitor { recipe.monitor = try TrainingRecipe.monitor(named: monitor) }
             if let restoreBest { recipe.restoreBestWeights = restoreBest }
@@ -187,7 +217,9 @@ struct Train: ParsableCommand {
         .epochs: "--epochs", .batchSize: "--batch", .learningRate: "--learning-rate", .optimizer: "--optimizer",
         .momentum: "--momentum", .weightDecay: "--weight-decay", .schedule: "--schedule", .shift: "--shift",
         .rotate: "--rotate", .zoom: "--zoom", .classWeights: "--class-weights", .patience: "--patience",
-        .monitor: "--monitor", .batchNormBatches: "--bn-batches", .testTimeAugmentation: "--tta",
+        .monitor: "--monitor", .batchNormBatches: "--bn-batches", .testTimeAugmentation: "--tta", .warmup: "--warmup",
+        .labelSmoothing: "--label-smoothing", .mixup: "--mixup", .cutMix: "--cutmix", .averaging: "--ema",
+        .crop: "--crop", .erasing: "--erasing",
     ]
 
     /// Pixels scaled to [0, 1], as the assignment's Keras code did.

@@ -27,10 +27,15 @@ import Testing
         // The same share of right answers, evaluate's rounded to Float.
         #expect(abs(try session.number("accuracy(val.labels, predict(m, val))") - share) <= Tolerance.ulps(0.5, of: share))
         #expect(try session.tensor("predict_proba(m, val)").shape == [Int(try session.number("len(val)")), 7])
-        // mirror=true: mirror-averaged classes (their arithmetic is tested in FernNNTests.ForwardTests).
-        let mirrored = try session.numbers("predict(m, val, mirror=true)")
-        #expect(mirrored.count == Int(try session.number("len(val)")))
-        #expect(mirrored.allSatisfy { (0..<7).contains(Int($0)) })
+        // tta="mirror": mirror-averaged classes (their arithmetic is tested in FernNNTests.ForwardTests).
+        for tta in ["mirror", "tencrop"] {
+            let predicted = try session.numbers("predict(m, val, tta=\"\(tta)\")")
+            #expect(predicted.count == Int(try session.number("len(val)")))
+            #expect(predicted.allSatisfy { (0..<7).contains(Int($0)) })
+            let scored = try session.numbers("evaluate(m, val, tta=\"\(tta)\")")
+            let share = try session.number("accuracy(val.labels, predict(m, val, tta=\"\(tta)\"))")
+            #expect(abs(scored[1] - share) <= Tolerance.ulps(0.5, of: share))
+        }
     }
 
     @Test func fitUsesTheInterpretersProgressAndStopsCleanlyWhenInterrupted() throws {
@@ -113,6 +118,17 @@ import Testing
         #expect(try String(contentsOfFile: path, encoding: .utf8).hasSuffix(",5\n"))
     }
 
+    @Test func theAccuracyTricksAreKeywordOptions() throws {
+        let session = try Session()
+        try session.run(Self.setup)
+        try session.run("h = fit(m, train, epochs=3, validation=val, schedule=\"cosine\", warmup=1, label_smoothing=0.1, mixup=0.2, cutmix=1, ema=0.99, optimizer=\"sgd\", lr=0.05, momentum=0.9, nesterov=true, weight_decay=0.0005, tta=\"mirror\")")
+        #expect(try session.run("h.epochs") == "3")
+        let rates = try session.numbers("h.learning_rate")
+        #expect(rates[0] < rates[1], "warm-up: \(rates)")
+        try session.run("h2 = fit(m, train, epochs=2, schedule=\"one_cycle\", lr=0.01)")
+        #expect(try session.numbers("h2.learning_rate")[0] == Double(Float(0.01) / 25))
+    }
+
     @Test func badTrainingArgumentsAreClearErrors() throws {
         let session = try Session()
         try session.run(Self.setup)
@@ -128,7 +144,15 @@ import Testing
         #expect(session.error("fit(m, train, epochs=1, optimizer=\"sgd\", momentum=2)").contains("fit: 'momentum' must be in [0, 1), got 2"))
         #expect(session.error("fit(m, train, epochs=1, shift=48)").contains("fit: 'shift' must be smaller than the images' 48 pixels, got 48"))
         #expect(session.error("fit(m, train, epochs=1, rotate=200)").contains("fit: 'rotate' must be in 0...180 degrees"))
-        #expect(session.error("fit(m, train, epochs=1, tta=\"tencrop\")").contains("fit: 'tta' must be \"none\" or \"mirror\", got \"tencrop\""))
+        #expect(session.error("fit(m, train, epochs=1, tta=\"fivecrop\")").contains("fit: 'tta' must be \"none\", \"mirror\" or \"tencrop\", got \"fivecrop\""))
+        #expect(session.error("predict(m, val, tta=\"flip\")").contains("predict: 'tta' must be \"none\", \"mirror\" or \"tencrop\", got \"flip\""))
+        #expect(session.error("fit(m, train, epochs=1, crop=48)").contains("fit: 'crop' must be smaller than the images' 48 pixels, got 48"))
+        #expect(session.error("fit(m, train, epochs=1, crop=-2)").contains("fit: 'crop' must not be negative, got -2"))
+        #expect(session.error("fit(m, train, epochs=1, erasing=1.5)").contains("fit: 'erasing' must be a probability in [0, 1], got 1.5"))
+        #expect(session.error("fit(m, train, label_smoothing=1)").contains("fit: 'label_smoothing' must be in [0, 1), got 1"))
+        #expect(session.error("fit(m, train, epochs=3, warmup=1)").contains("fit: 'warmup' applies to the cosine schedule only"))
+        #expect(session.error("fit(m, train, mixup=-1)").contains("fit: 'mixup' must be between 0 (off) and 100, got -1"))
+        #expect(session.error("fit(m, train, ema=1)").contains("fit: 'ema' must be in [0, 1), got 1"))
         #expect(session.error("fit(m, train, monitor=\"loss\")").contains("fit: 'monitor' must be \"val_accuracy\" or \"val_loss\""))
         #expect(session.error("fit(m, train, epocs=3)").contains("fit() has no parameter named 'epocs'"))
         try session.run("three = sequential([flatten(), dense(3)])")

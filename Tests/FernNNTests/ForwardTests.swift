@@ -155,6 +155,35 @@ import Testing
         expectError(containing: ["NHWC"]) { _ = try handMadeClassifier().predictClasses(Tensor.zeros([2, 2]), augmentation: .mirror) }
     }
 
+    /// Ten crops: the image and its four diagonal shifts by 1/16 of its side (at least one
+    /// pixel), black coming in, each with its mirror image; their probabilities summed.
+    @Test func tenCropClassesAverageTenViewsOfEachImage() throws {
+        let model = try smallCNN(seed: 6)
+        let x = try images(12)
+        let (n, h, w, c) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+        func view(dx: Int, dy: Int, mirror: Bool) throws -> Tensor {
+            var out = [Float](repeating: 0, count: x.count)
+            for i in 0..<n { for y in 0..<h { for col in 0..<w { for ch in 0..<c {
+                let (sy, sx) = (y - dy, col - dx)
+                guard (0..<h).contains(sy), (0..<w).contains(sx) else { continue }
+                let to = mirror ? w - 1 - col : col
+                out[((i * h + y) * w + to) * c + ch] = x.scalars[((i * h + sy) * w + sx) * c + ch]
+            } } } }
+            return try Tensor(shape: x.shape, scalars: out)
+        }
+        let step = max(1, min(h, w) / 16)
+        var sums = [Float](repeating: 0, count: n * 3)
+        for mirror in [false, true] {
+            for (dx, dy) in [(0, 0), (-step, -step), (step, -step), (-step, step), (step, step)] {
+                let p = try model.predict(try view(dx: dx, dy: dy, mirror: mirror))
+                for k in sums.indices { sums[k] += p.scalars[k] }
+            }
+        }
+        let expected: [Int] = (0..<n).map { row in (0..<3).max { sums[row * 3 + $0] < sums[row * 3 + $1] }! }
+        #expect(try model.predictClasses(x, augmentation: .tenCrop) == expected)
+        expectError(containing: ["tencrop", "NHWC"]) { _ = try handMadeClassifier().predictClasses(Tensor.zeros([2, 2]), augmentation: .tenCrop) }
+    }
+
     /// How far smallCNN's probabilities for the same images may differ between two batch sizes (which may
     /// take kernels that sum in other orders), from the weights' ranges and images in [0, 1]: a conv
     /// output sums 9 products and a bias (magnitude ≤ 9·max|filter| + max|bias|, each pass within γ(10)

@@ -35,6 +35,10 @@ import FernTensor
         recipe.schedule = .plateau
         recipe.augmentation = Augmentation(horizontalFlip: true, maxShift: 1, maxRotationDegrees: 10, maxZoom: 0.1)
         recipe.classWeighting = .balanced
+        recipe.labelSmoothing = 0.1
+        recipe.mixup = 0.2
+        recipe.cutMix = 1
+        recipe.averaging = 0.9
         recipe.earlyStoppingPatience = 50
         recipe.monitor = .validationLoss
         recipe.restoreBestWeights = false
