@@ -40,6 +40,18 @@ extension Builtins {
         Builtin("flatten(name=none)", "Flattens each example to one axis, between convolutions and dense layers.") { args, _ in
             try layer(args) { FlattenLayer() }
         },
+        Builtin("residual(layers, shortcut=none, activation=\"relu\", name=none)",
+                "A residual block: activation(layers(x) + shortcut(x)), each a list of layers applied in order; no shortcut is the identity (x itself). Both paths must give the same shape: where the body changes the channels, give a 1x1 conv2d as the shortcut.") { args, _ in
+            let body = try layerRecipes(args, "layers")
+            let shortcut = args.optional("shortcut") == nil ? [] : try layerRecipes(args, "shortcut")
+            let activation = try Builtins.activation(args, "activation")
+            return try layer(args) {
+                try ResidualLayer(body: try body.map { try $0() }, shortcut: try shortcut.map { try $0() }, activation: activation)
+            }
+        },
+        Builtin("global_avgpool(name=none)", "The mean of each channel over the image: [height, width, channels] to [channels], before a residual network's classifier.") { args, _ in
+            try layer(args) { GlobalAveragePoolingLayer() }
+        },
         Builtin("activation(function, name=none)",
                 "An activation as a layer: relu, leaky_relu, elu, sigmoid, tanh, softmax or linear (a name or the built-in itself).") { args, _ in
             let activation = try Builtins.activation(args, "function")
@@ -58,6 +70,10 @@ extension Builtins {
                        Sequential.seedDNN),
         referenceModel("tuned_cnn", "A VGG-style CNN tuned for FER2013: three blocks of two 3x3 convs with batch norm, then 512 dense units.",
                        Sequential.tunedCNN),
+        referenceModel("resnet", "A small residual network: a 3x3 conv stem (32, 64), four residual blocks (64, 128, 256, 512) with max pooling between, global average pooling and the classifier.",
+                       Sequential.residualNetwork),
+        referenceModel("vgg", "The VGG variant of the best published single FER2013 network: four blocks of two 3x3 convs with batch norm (64 to 512 filters), then 1024 dense units.",
+                       Sequential.vgg),
         Builtin("summary(model)", "Prints the model's layer table: each layer's output shape and parameter count, and the totals.") { args, interpreter in
             interpreter.output(try args.model("model").summary)
             return .none
@@ -159,18 +175,7 @@ extension Builtins {
         guard case .list(let items) = args.value("layers") else {
             throw args.failure("layers", expected: "a list of layers, e.g. [dense(64, activation=\"relu\"), dense(7)]", got: args.value("layers"))
         }
-        let layers = try items.enumerated().map { index, item -> Layer in
-            switch item {
-            case .layer(let recipe): return try args.reporting { try recipe.make() }
-            case .builtin(let builtin):
-                guard let activation = try? Activation(name: builtin.name) else {
-                    throw FernError.runtime("sequential: item \(index) is the function \(builtin.name), which is not a layer")
-                }
-                return ActivationLayer(activation)
-            default:
-                throw FernError.runtime("sequential: item \(index) is a \(item.typeName), not a layer; layers are made by conv2d, dense, maxpool, ...")
-            }
-        }
+        let layers = try layerRecipes(args, "layers").map { make in try args.reporting { try make() } }
         let inputShape = try args.shape("input_shape")
         guard !inputShape.isEmpty, inputShape.allSatisfy({ $0 > 0 }) else {
             throw FernError.runtime("sequential: input_shape must be positive sizes such as [48, 48, 1], got \(describeShape(inputShape))")
@@ -180,13 +185,31 @@ extension Builtins {
         return .model(try args.reporting { try Sequential(layers, inputShape: inputShape, seed: seed) })
     }
 
+    /// The makers of a list argument's layers; an item may also be an activation (`relu`).
+    private static func layerRecipes(_ args: Arguments, _ name: String) throws -> [() throws -> Layer] {
+        guard case .list(let items) = args.value(name) else {
+            throw args.failure(name, expected: "a list of layers, e.g. [dense(64, activation=\"relu\"), dense(7)]", got: args.value(name))
+        }
+        return try items.enumerated().map { index, item -> () throws -> Layer in
+            switch item {
+            case .layer(let recipe): return recipe.make
+            case .builtin(let builtin):
+                guard let activation = try? Activation(name: builtin.name) else {
+                    throw FernError.runtime("\(args.function): item \(index) of '\(name)' is the function \(builtin.name), which is not a layer")
+                }
+                return { ActivationLayer(activation) }
+            default:
+                throw FernError.runtime("\(args.function): item \(index) of '\(name)' is a \(item.typeName), not a layer; layers are made by conv2d, dense, maxpool, ...")
+            }
+        }
+    }
+
     /// Refuses, before allocating anything, a model whose weights or
     /// activations would be too large, from an upper bound on each layer's
     /// output size (convolutions and pooling never make an image larger).
     private static func checkSize(of layers: [Layer], inputShape: [Int]) throws {
         var pixels = Double(inputShape.dropLast().reduce(1, *)), channels = Double(inputShape.last ?? 1)
-        for layer in layers {
-            let config = layer.config
+        for config in layers.flatMap(\.allLayers).map(\.config) {
             var weights = 0.0
             if let filters = config.filters {
                 weights = Double((config.kernelSize ?? []).reduce(1, *)) * channels * Double(filters)

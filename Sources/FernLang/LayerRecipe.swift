@@ -19,6 +19,11 @@ public struct LayerRecipe {
     }
 
     private static func describe(_ c: LayerConfig) -> String {
+        if c.type == "Residual" {
+            func list(_ configs: [LayerConfig]) -> String { "[" + configs.map(describe).joined(separator: ", ") + "]" }
+            let shortcut = (c.shortcut ?? []).isEmpty ? "" : ", shortcut=" + list(c.shortcut!)
+            return "Residual(" + list(c.layers ?? []) + shortcut + ", activation=\(c.activation ?? "linear"))"
+        }
         func pair(_ v: [Int]?) -> String? { v.map { $0.map(String.init).joined(separator: "x") } }
         let fields: [(String, String?)] = [
             ("filters", c.filters.map(String.init)), ("units", c.units.map(String.init)),

@@ -68,6 +68,12 @@ public struct Architecture: Codable, Equatable, Sendable {
             layer = FlattenLayer(name: c.name)
         case "Activation":
             layer = ActivationLayer(try c.decodedActivation(), name: c.name)
+        case "Residual":
+            guard let body = c.layers else { throw ModelError("layer \(c.name): Residual needs layers") }
+            layer = try ResidualLayer(body: body.map(makeLayer), shortcut: (c.shortcut ?? []).map(makeLayer),
+                                      activation: c.decodedActivation(), name: c.name)
+        case "GlobalAvgPool2D":
+            layer = GlobalAveragePoolingLayer(name: c.name)
         default:
             throw ModelError("layer \(c.name): unknown layer type '\(c.type)'")
         }

@@ -10,9 +10,10 @@ extension Sequential {
     /// inference, which uses them, fails while training accuracy is high.
     public func recalibrateBatchNorm(images: Tensor, batchSize: Int, batches: Int,
                                      generator: inout SeededGenerator) throws {
-        let layers = self.layers.compactMap { $0 as? BatchNormLayer }
+        let layers = self.layers.flatMap(\.allLayers).compactMap { $0 as? BatchNormLayer }
         let count = images.shape.first ?? 0
-        guard let lastIndex = self.layers.lastIndex(where: { $0 is BatchNormLayer }), batches > 0, batchSize > 0, count > 0 else { return }
+        guard let lastIndex = self.layers.lastIndex(where: { $0.allLayers.contains { $0 is BatchNormLayer } }),
+              batches > 0, batchSize > 0, count > 0 else { return }
         var order = Array(0..<count)
         order.shuffle(using: &generator)
         let context = ForwardContext(training: true, generator: generator)

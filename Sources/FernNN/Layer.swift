@@ -20,6 +20,8 @@ public protocol Layer: AnyObject {
     var kind: String { get }
     var parameters: [Parameter] { get }
     var config: LayerConfig { get }
+    /// The layers inside this one (a residual block's), in order; none for plain layers.
+    var sublayers: [Layer] { get }
 
     func build(inputShape: [Int], generator: inout SeededGenerator) throws -> [Int]
     func forward(_ input: Tensor, context: ForwardContext) throws -> Tensor
@@ -27,6 +29,10 @@ public protocol Layer: AnyObject {
 
 extension Layer {
     public var parameters: [Parameter] { [] }
+    public var sublayers: [Layer] { [] }
+
+    /// This layer and every layer inside it, depth first.
+    public var allLayers: [Layer] { [self] + sublayers.flatMap(\.allLayers) }
 
     /// A configuration with the layer's type and name filled in.
     func baseConfig() -> LayerConfig { LayerConfig(type: kind, name: name) }

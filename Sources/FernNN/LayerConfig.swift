@@ -16,6 +16,9 @@ public struct LayerConfig: Codable, Equatable, Sendable {
     public var momentum: Float?
     public var epsilon: Float?
     public var initializer: String?
+    /// A residual block's body and shortcut.
+    public var layers: [LayerConfig]?
+    public var shortcut: [LayerConfig]?
 
     public init(type: String, name: String) {
         self.type = type

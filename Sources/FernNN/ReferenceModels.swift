@@ -43,9 +43,56 @@ extension Sequential {
     }
 }
 
+extension Sequential {
+    /// A small residual network for 48x48 faces: a stem of two 3x3 convolutions (32, 64) at full
+    /// size and 2x2 max pooling, then four residual blocks (64, 128, 256, 512 filters; two 3x3 conv + batch norm each,
+    /// a 1x1 projection where the channels change), the first three closed by 2x2 max pooling,
+    /// then global average pooling, dropout and the classifier.
+    public static func residualNetwork(classes: Int = 7, seed: UInt64 = 0) throws -> Sequential {
+        func conv(_ filters: Int, _ size: Int, activation: Activation = .linear) throws -> Conv2DLayer {
+            try Conv2DLayer(filters: filters, kernelSize: (size, size), padding: .same, activation: activation,
+                            useBias: false, initializer: .heNormal)
+        }
+        func block(_ filters: Int, from channels: Int) throws -> ResidualLayer {
+            try ResidualLayer(body: [try conv(filters, 3), try BatchNormLayer(), ActivationLayer(.relu),
+                                     try conv(filters, 3), try BatchNormLayer()],
+                              shortcut: filters == channels ? [] : [try conv(filters, 1), try BatchNormLayer()])
+        }
+        var layers: [Layer] = [try conv(32, 3), try BatchNormLayer(), ActivationLayer(.relu),
+                               try conv(64, 3), try BatchNormLayer(), ActivationLayer(.relu), try PoolingLayer(.max)]
+        var channels = 64
+        for filters in [64, 128, 256, 512] {
+            layers.append(try block(filters, from: channels))
+            if filters < 512 { layers.append(try PoolingLayer(.max)) }
+            channels = filters
+        }
+        layers += [GlobalAveragePoolingLayer(), try DropoutLayer(rate: 0.4), try DenseLayer(units: classes), ActivationLayer(.softmax)]
+        return try Sequential(layers, inputShape: [48, 48, 1], seed: seed)
+    }
+
+    /// The VGG variant of the best published single FER2013 network (Khaireddin & Chen, 2021):
+    /// four blocks of two 3x3 convolutions with batch norm (64, 128, 256, 512 filters), each closed
+    /// by max pooling, then a 1024-unit dense layer; wider and deeper than the tuned CNN.
+    public static func vgg(classes: Int = 7, seed: UInt64 = 0) throws -> Sequential {
+        var layers: [Layer] = []
+        for (filters, dropout) in [(64, Float(0.2)), (128, 0.25), (256, 0.3), (512, 0.4)] {
+            for _ in 0..<2 {
+                layers += [try Conv2DLayer(filters: filters, kernelSize: (3, 3), padding: .same, activation: .relu,
+                                           initializer: .heNormal),
+                           try BatchNormLayer()]
+            }
+            layers += [try PoolingLayer(.max), try DropoutLayer(rate: dropout)]
+        }
+        layers += [FlattenLayer(), try DenseLayer(units: 1024, initializer: .heNormal), try BatchNormLayer(),
+                   ActivationLayer(.relu), try DropoutLayer(rate: 0.5),
+                   try DenseLayer(units: classes), ActivationLayer(.softmax)]
+        return try Sequential(layers, inputShape: [48, 48, 1], seed: seed)
+    }
+}
+
 /// The ready-made models by the names `fern train --model` takes.
 public enum ReferenceModel: String, CaseIterable, Sendable {
-    case seedCNN = "seed-cnn", seedDNN = "seed-dnn", tunedCNN = "tuned-cnn"
+    case seedCNN = "seed-cnn", seedDNN = "seed-dnn", tunedCNN = "tuned-cnn", resnet = "resnet", vgg = "vgg"
 
     public init(named name: String) throws {
         guard let model = Self(rawValue: name) else {
@@ -59,6 +106,8 @@ public enum ReferenceModel: String, CaseIterable, Sendable {
         case .seedCNN: try .seedCNN(classes: classes, seed: seed)
         case .seedDNN: try .seedDNN(classes: classes, seed: seed)
         case .tunedCNN: try .tunedCNN(classes: classes, seed: seed)
+        case .resnet: try .residualNetwork(classes: classes, seed: seed)
+        case .vgg: try .vgg(classes: classes, seed: seed)
         }
     }
 }

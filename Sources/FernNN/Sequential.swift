@@ -13,7 +13,7 @@ public final class Sequential {
         guard !layers.isEmpty else { throw ModelError("a model needs at least one layer") }
         self.layers = layers
         self.inputShape = inputShape
-        try giveUniqueNames()
+        giveUniqueNames(layers)
         var generator = SeededGenerator(seed: seed)
         var shape = inputShape
         for layer in layers {
@@ -23,24 +23,6 @@ public final class Sequential {
                 throw ModelError("\(layer.name) (\(layer.kind)) cannot take inputs of shape \(describeShape(shape)): \(error)")
             }
             outputShapes.append(shape)
-        }
-    }
-
-    /// Keras-style names: the second "conv2d" becomes "conv2d_1".
-    private func giveUniqueNames() throws {
-        var seen: [String: Int] = [:]
-        for layer in layers {
-            let base = layer.name
-            if let n = seen[base] {
-                var candidate = "\(base)_\(n)"
-                var k = n
-                while seen[candidate] != nil { k += 1; candidate = "\(base)_\(k)" }
-                layer.name = candidate
-                seen[base] = k + 1
-                seen[candidate] = 1
-            } else {
-                seen[base] = 1
-            }
         }
     }
 
@@ -97,5 +79,23 @@ public final class Sequential {
     public func predict(_ images: Tensor, batchSize: Int = 256) throws -> Tensor {
         let logits = try predictLogits(images, batchSize: batchSize)
         return endsInSoftmax ? try logits.softmax() : logits
+    }
+}
+
+/// Keras-style names: the second "conv2d" becomes "conv2d_1".
+func giveUniqueNames(_ layers: [Layer]) {
+    var seen: [String: Int] = [:]
+    for layer in layers {
+        let base = layer.name
+        if let n = seen[base] {
+            var candidate = "\(base)_\(n)"
+            var k = n
+            while seen[candidate] != nil { k += 1; candidate = "\(base)_\(k)" }
+            layer.name = candidate
+            seen[base] = k + 1
+            seen[candidate] = 1
+        } else {
+            seen[base] = 1
+        }
     }
 }

@@ -1,12 +1,17 @@
-/// A Keras-like `model.summary()` table: layer, output shape, parameters.
+/// A Keras-like `model.summary()` table: layer, output shape, parameters. A residual block's
+/// layers follow it, indented, its shortcut's marked "shortcut"; the block's row counts them all.
 extension Sequential {
     public var summary: String {
         var rows: [(String, String, String)] = [("Layer (type)", "Output shape", "Param #")]
-        for (layer, shape) in zip(layers, outputShapes) {
+        func add(_ layer: Layer, _ shape: [Int], indent: String) {
             let count = layer.parameters.reduce(0) { $0 + $1.count }
-            rows.append(("\(layer.name) (\(layer.kind))", "(None, " + shape.map(String.init).joined(separator: ", ") + ")",
+            rows.append(("\(indent)\(layer.name) (\(layer.kind))", "(None, " + shape.map(String.init).joined(separator: ", ") + ")",
                          grouped(count)))
+            guard let block = layer as? ResidualLayer else { return }
+            for (inner, innerShape) in zip(block.body, block.bodyShapes) { add(inner, innerShape, indent: indent + "  ") }
+            for (inner, innerShape) in zip(block.shortcut, block.shortcutShapes) { add(inner, innerShape, indent: indent + "  shortcut ") }
         }
+        for (layer, shape) in zip(layers, outputShapes) { add(layer, shape, indent: "") }
         let widths = (0..<3).map { column in rows.map { [$0.0, $0.1, $0.2][column].count }.max() ?? 0 }
         func line(_ row: (String, String, String)) -> String {
             row.0.padding(toLength: widths[0] + 2, withPad: " ", startingAt: 0)

@@ -22,7 +22,7 @@ struct Train: ParsableCommand {
         return recipe
     }
 
-    @Option(help: "seed-cnn, seed-dnn or tuned-cnn (default: seed-cnn; on --resume, the checkpoint's).")
+    @Option(help: "seed-cnn, seed-dnn, tuned-cnn, resnet (a small residual network) or vgg (the VGG variant of the best published FER2013 network) (default: seed-cnn; on --resume, the checkpoint's).")
     var model: String?
 
     @Option(help: "A train.csv(.gz) in the assignment's format, or 'synthetic'.")
