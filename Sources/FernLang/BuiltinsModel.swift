@@ -74,6 +74,18 @@ extension Builtins {
                        Sequential.residualNetwork),
         referenceModel("vgg", "The VGG variant of the best published single FER2013 network: four blocks of two 3x3 convs with batch norm (64 to 512 filters), then 1024 dense units.",
                        Sequential.vgg),
+        Builtin("ensemble(models)", "One model from several trained on the same classes: it averages their class probabilities, and works wherever a model does (predict, evaluate, confusion_matrix, write_submission, saliency, save and load). The members' weights are copied.") { args, _ in
+            guard case .list(let items) = args.value("models") else {
+                throw args.failure("models", expected: "a list of models, e.g. [load(\"a\"), load(\"b\")]", got: args.value("models"))
+            }
+            let models = try items.enumerated().map { index, item -> Sequential in
+                guard case .model(let model) = item else {
+                    throw FernError.runtime("ensemble: item \(index) is a \(item.typeName), not a model")
+                }
+                return model
+            }
+            return .model(try args.reporting { try EnsembleLayer.model(of: models) })
+        },
         Builtin("summary(model)", "Prints the model's layer table: each layer's output shape and parameter count, and the totals.") { args, interpreter in
             interpreter.output(try args.model("model").summary)
             return .none

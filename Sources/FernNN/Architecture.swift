@@ -72,6 +72,9 @@ public struct Architecture: Codable, Equatable, Sendable {
             guard let body = c.layers else { throw ModelError("layer \(c.name): Residual needs layers") }
             layer = try ResidualLayer(body: body.map(makeLayer), shortcut: (c.shortcut ?? []).map(makeLayer),
                                       activation: c.decodedActivation(), name: c.name)
+        case "Ensemble":
+            guard let members = c.members else { throw ModelError("layer \(c.name): Ensemble needs members") }
+            layer = try EnsembleLayer(members: members.map { try $0.map(makeLayer) }, name: c.name)
         case "GlobalAvgPool2D":
             layer = GlobalAveragePoolingLayer(name: c.name)
         default:

@@ -19,6 +19,8 @@ public struct LayerConfig: Codable, Equatable, Sendable {
     /// A residual block's body and shortcut.
     public var layers: [LayerConfig]?
     public var shortcut: [LayerConfig]?
+    /// An ensemble's members, each a list of layers.
+    public var members: [[LayerConfig]]?
 
     public init(type: String, name: String) {
         self.type = type

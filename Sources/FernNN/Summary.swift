@@ -11,7 +11,15 @@ extension Sequential {
             for (inner, innerShape) in zip(block.body, block.bodyShapes) { add(inner, innerShape, indent: indent + "  ") }
             for (inner, innerShape) in zip(block.shortcut, block.shortcutShapes) { add(inner, innerShape, indent: indent + "  shortcut ") }
         }
-        for (layer, shape) in zip(layers, outputShapes) { add(layer, shape, indent: "") }
+        func addMembers(of ensemble: EnsembleLayer) {
+            for (member, shapes) in zip(ensemble.members, ensemble.memberShapes) {
+                for (inner, innerShape) in zip(member, shapes) { add(inner, innerShape, indent: "  ") }
+            }
+        }
+        for (layer, shape) in zip(layers, outputShapes) {
+            add(layer, shape, indent: "")
+            if let ensemble = layer as? EnsembleLayer { addMembers(of: ensemble) }
+        }
         let widths = (0..<3).map { column in rows.map { [$0.0, $0.1, $0.2][column].count }.max() ?? 0 }
         func line(_ row: (String, String, String)) -> String {
             row.0.padding(toLength: widths[0] + 2, withPad: " ", startingAt: 0)
