@@ -101,6 +101,13 @@ public enum ReferenceModel: String, CaseIterable, Sendable {
         self = model
     }
 
+    /// The ready-made model's name that `model` is an instance of, or "custom".
+    public static func name(of model: Sequential) -> String {
+        let architecture = Architecture(of: model)
+        let classes = model.outputShape.last ?? 0
+        return allCases.first { (try? Architecture(of: $0.make(classes: classes, seed: 0))) == architecture }?.rawValue ?? "custom"
+    }
+
     public func make(classes: Int, seed: UInt64) throws -> Sequential {
         switch self {
         case .seedCNN: try .seedCNN(classes: classes, seed: seed)

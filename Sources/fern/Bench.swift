@@ -54,20 +54,9 @@ struct Bench: ParsableCommand {
     /// One line saying which kernels produce the figures that follow, e.g.
     /// `{"name": "kernel_path", "cpu_isa": "avx512", "isa": "avx2", "conv_5x5_3x3": "winograd-avx2", ...}`.
     private func printKernelPath() {
-        let fields = [("name", "kernel_path"), ("cpu", Self.cpuName)] + KernelPath.summary.map { ($0.key, $0.value) }
+        let fields = [("name", "kernel_path"), ("cpu", Machine.cpuName)] + KernelPath.summary.map { ($0.key, $0.value) }
         print("{" + fields.map { "\"\($0.0)\": \"\($0.1)\"" }.joined(separator: ", ") + "}")
         fflush(nil)
-    }
-
-    /// "AMD EPYC family 25 model 17" from /proc/cpuinfo, or "unknown".
-    private static var cpuName: String {
-        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return "unknown" }
-        func field(_ key: String) -> String? {
-            text.split(separator: "\n").first { $0.hasPrefix(key) }?
-                .split(separator: ":", maxSplits: 1).last?.trimmingCharacters(in: .whitespaces)
-        }
-        let model = field("model name") ?? "unknown"
-        return "\(model) family \(field("cpu family") ?? "?") model \(field("model\t") ?? "?")"
     }
 
     private func wants(_ name: String) -> Bool {

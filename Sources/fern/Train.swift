@@ -73,6 +73,9 @@ struct Train: ParsableCommand {
     @Option(help: "Share of each class held out for validation.")
     var validation = 0.1
 
+    @Option(help: "Seed of the validation split; keep it across runs that are compared or ensembled.")
+    var splitSeed: UInt64 = 1
+
     @Option(help: "Seed for the split, initialization, shuffling, dropout and augmentation (default: 1).")
     var seed: UInt64?
 
@@ -121,6 +124,12 @@ struct Train: ParsableCommand {
     @Option(help: "Where to save the trained model (NAME.safetensors + NAME.json).")
     var output: String?
 
+    @Option(help: "The assignment's test.csv(.gz): with --report, its classes go to DIR/submission.csv.")
+    var test: String?
+
+    @Option(help: "A folder for run.json (the command, validation accuracy plain and with test-time augmentation, per-class recall, the epochs with their wall times) and submission.csv.")
+    var report: String?
+
     func run() throws {
         if let warning = BLASKernel.slowKernelWarning() { FileHandle.standardError.write(Data((warning + "\n").utf8)) }
         let started = Date()
@@ -131,8 +140,8 @@ struct Train: ParsableCommand {
             recipe = try TrainingRecipe.stored(in: checkpoint)
         }
         try apply(to: &recipe)
-        let source = try loadData(seed: recipe.seed)
-        let (train, held) = try source.stratifiedSplit(validationFraction: validation, seed: recipe.seed)
+        let source = try loadFaces(data, syntheticCount: syntheticCount, seed: recipe.seed)
+        let (train, held) = try source.stratifiedSplit(validationFraction: validation, seed: splitSeed)
         print("data: \(source.count) images, training on \(train.count), validating on \(held.count)")
 
         let trainer = try explained {
@@ -152,21 +161,22 @@ struct Train: ParsableCommand {
         let history = try explained {
             try trainer.fit(images: train.images, labels: train.labels, validation: (held.images, held.labels))
         }
-        let predicted = try trainer.model.predictClasses(held.images)
-        print(recallTable(predicted: predicted, labels: held.labels, names: source.classNames))
-        let accuracy = zip(predicted, held.labels).filter { $0 == $1 }.count
-        func share(_ augmentation: TestTimeAugmentation) throws -> Double {
-            let predicted = try trainer.model.predictClasses(held.images, augmentation: augmentation)
-            return Double(zip(predicted, held.labels).filter { $0 == $1 }.count) / Double(max(held.count, 1))
-        }
-        print(String(format: "validation accuracy %.4f (%d/%d) after %d epochs; best epoch %.4f; "
-                     + "averaged with mirror images %.4f, over ten crops %.4f; wall time %.0f s",
-                     Double(accuracy) / Double(max(held.count, 1)), accuracy, held.count, history.epochs,
-                     Double(history.bestValidationAccuracy ?? 0), try share(.mirror), try share(.tenCrop),
-                     Date().timeIntervalSince(started)))
+        let scores = try ValidationScores(model: trainer.model, held: held)
+        print(scores.summary(names: source.classNames, epochs: history.epochs, best: history.bestValidationAccuracy,
+                             wallSeconds: Date().timeIntervalSince(started)))
         if let output {
             try trainer.model.save(to: output)
             print("saved \(output).safetensors and \(output).json")
+        }
+        if let report {
+            let testFaces = try test.map { try loadFaces($0) }
+            var run = RunReport(command: RunReport.commandLine, model: ReferenceModel.name(of: trainer.model),
+                                data: data, split: .init(validationFraction: validation, seed: splitSeed, trainingImages: train.count, validationImages: held.count),
+                                recipe: trainer.recipe, validation: scores, epochs: RunReport.epochs(of: trainer.history),
+                                trainingMinutes: trainer.history.seconds.reduce(0, +) / 60, wallSeconds: Date().timeIntervalSince(started))
+            run.testTimeAugmentation = trainer.recipe.testTimeAugmentation
+            try run.write(to: report, model: trainer.model, test: testFaces)
+            print("wrote \((report as NSString).appendingPathComponent("run.json"))" + (testFaces == nil ? "" : " and submission.csv"))
         }
     }
 
@@ -221,23 +231,4 @@ struct Train: ParsableCommand {
         .labelSmoothing: "--label-smoothing", .mixup: "--mixup", .cutMix: "--cutmix", .averaging: "--ema",
         .crop: "--crop", .erasing: "--erasing",
     ]
-
-    /// Pixels scaled to [0, 1], as the assignment's Keras code did.
-    private func loadData(seed: UInt64) throws -> Dataset {
-        let raw = data == "synthetic" ? try Dataset.syntheticFaces(count: syntheticCount, seed: seed)
-                                      : try Dataset.loadFER(path: data)
-        return try Normalization.scaled(by: 1.0 / 255).apply(to: raw)
-    }
-}
-
-/// Per-class recall and support, like the diagonal of a row-normalized confusion matrix.
-func recallTable(predicted: [Int], labels: [Int], names: [String]) -> String {
-    var lines = ["class      recall  support"]
-    for (c, name) in names.enumerated() {
-        let support = labels.filter { $0 == c }.count
-        let hits = zip(predicted, labels).filter { $1 == c && $0 == c }.count
-        lines.append(name.padding(toLength: 10, withPad: " ", startingAt: 0)
-                     + String(format: " %6.3f  %7d", support > 0 ? Double(hits) / Double(support) : 0, support))
-    }
-    return lines.joined(separator: "\n")
 }

@@ -8,9 +8,14 @@ import Testing
 @Suite struct TrainCommandTests {
     /// Runs `fern train` with `arguments` in `folder`; its standard output, or an issue when it fails.
     private func train(_ arguments: [String], in folder: TemporaryFolder) throws -> String {
+        try Self.fern(["train"] + arguments, in: folder)
+    }
+
+    /// Runs `fern` with `arguments` in `folder`; its standard output, or an issue when it fails.
+    static func fern(_ arguments: [String], in folder: TemporaryFolder) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: RunCommandTests.FernRun.executable)
-        process.arguments = ["train"] + arguments
+        process.arguments = arguments
         process.currentDirectoryURL = folder.url
         let output = Pipe(), errors = Pipe()
         (process.standardOutput, process.standardError) = (output, errors)
@@ -18,7 +23,7 @@ import Testing
         let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         let reported = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "fern train \(arguments.joined(separator: " ")) failed: \(reported)")
+        #expect(process.terminationStatus == 0, "fern \(arguments.joined(separator: " ")) failed: \(reported)")
         return printed
     }
 

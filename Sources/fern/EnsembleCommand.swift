@@ -1,0 +1,76 @@
+import ArgumentParser
+import FernData
+import FernNN
+import Foundation
+
+/// `fern ensemble`: saved models as one that averages their class probabilities, scored on
+/// the same validation split as `fern train` holds out, with run.json and a submission.
+struct EnsembleCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ensemble",
+        abstract: "Average saved models' class probabilities: validation accuracy, run.json and a submission.",
+        discussion: """
+            The models must have been trained with the same --validation and --split-seed as given here, \
+            so that no member saw the validation faces.
+            """)
+
+    @Argument(help: "Saved models (NAME, NAME.safetensors or NAME.json), at least two.")
+    var models: [String]
+
+    @Option(help: "The train.csv(.gz) the members were trained on, or 'synthetic'.")
+    var data: String
+
+    @Option(help: "Number of synthetic faces (with --data synthetic).")
+    var syntheticCount = 6000
+
+    @Option(help: "Share of each class held out for validation (as in fern train).")
+    var validation = 0.1
+
+    @Option(help: "Seed of the validation split (as in fern train).")
+    var splitSeed: UInt64 = 1
+
+    @Option(help: "Seed of the synthetic faces (as fern train's --seed).")
+    var seed: UInt64 = 1
+
+    @Option(help: "Test-time augmentation for the submission: none, mirror or tencrop (default: none).")
+    var tta = "none"
+
+    @Option(help: "The assignment's test.csv(.gz): with --report, its classes go to DIR/submission.csv.")
+    var test: String?
+
+    @Option(help: "A folder for run.json and submission.csv.")
+    var report: String?
+
+    @Option(help: "Where to save the ensemble as one model (NAME.safetensors + NAME.json).")
+    var output: String?
+
+    func run() throws {
+        let started = Date()
+        guard models.count >= 2 else { throw ValidationError("an ensemble needs at least two models (got \(models.count))") }
+        let augmentation: TestTimeAugmentation
+        do {
+            augmentation = try TrainingRecipe.testTimeAugmentation(named: tta)
+        } catch let error as RecipeError {
+            throw ValidationError(error.message(calling: "--tta"))
+        }
+        let ensemble = try EnsembleLayer.model(of: try models.map { try Sequential.load(from: $0) })
+        let source = try loadFaces(data, syntheticCount: syntheticCount, seed: seed)
+        let (train, held) = try source.stratifiedSplit(validationFraction: validation, seed: splitSeed)
+        let scores = try ValidationScores(model: ensemble, held: held)
+        print(scores.summary(names: source.classNames, wallSeconds: Date().timeIntervalSince(started)))
+        if let output {
+            try ensemble.save(to: output)
+            print("saved \(output).safetensors and \(output).json")
+        }
+        if let report {
+            var recipe = TrainingRecipe()
+            recipe.testTimeAugmentation = augmentation
+            var run = RunReport(command: RunReport.commandLine, model: "ensemble of " + models.joined(separator: ", "), data: data,
+                                split: .init(validationFraction: validation, seed: splitSeed, trainingImages: train.count, validationImages: held.count),
+                                recipe: nil, validation: scores, wallSeconds: Date().timeIntervalSince(started))
+            run.testTimeAugmentation = augmentation
+            try run.write(to: report, model: ensemble, test: try test.map { try loadFaces($0) })
+            print("wrote \((report as NSString).appendingPathComponent("run.json"))" + (test == nil ? "" : " and submission.csv"))
+        }
+    }
+}

@@ -1,0 +1,132 @@
+import FernData
+import FernNN
+import FernTensor
+import Foundation
+
+/// What a trained model (or ensemble) scores on the held-out faces: accuracy plain and with
+/// each kind of test-time augmentation, per-class recall and the confusion matrix.
+struct ValidationScores: Encodable {
+    var accuracy: Double
+    var mirrorAccuracy: Double
+    var tenCropAccuracy: Double
+    /// Recall of each class, by name.
+    var recall: [String: Double]
+    /// Counts [true class][predicted class], without test-time augmentation.
+    var confusionMatrix: [[Int]]
+    var images: Int
+
+    init(model: Sequential, held: Dataset) throws {
+        func predicted(_ augmentation: TestTimeAugmentation) throws -> [Int] {
+            try model.predictClasses(held.images, augmentation: augmentation)
+        }
+        func share(_ predicted: [Int]) -> Double {
+            Double(zip(predicted, held.labels).filter { $0 == $1 }.count) / Double(max(held.count, 1))
+        }
+        let plain = try predicted(.none)
+        (accuracy, mirrorAccuracy, tenCropAccuracy) = (share(plain), share(try predicted(.mirror)), share(try predicted(.tenCrop)))
+        let classes = held.classNames.count
+        var matrix = [[Int]](repeating: [Int](repeating: 0, count: classes), count: classes)
+        for (label, guess) in zip(held.labels, plain) { matrix[label][guess] += 1 }
+        confusionMatrix = matrix
+        recall = Dictionary(uniqueKeysWithValues: held.classNames.enumerated().map { c, name in
+            (name, Double(matrix[c][c]) / Double(max(matrix[c].reduce(0, +), 1)))
+        })
+        images = held.count
+    }
+
+    /// The lines `fern train` and `fern ensemble` print.
+    func summary(names: [String], epochs: Int? = nil, best: Float? = nil, wallSeconds: Double) -> String {
+        var lines = ["class      recall  support"]
+        for (c, name) in names.enumerated() {
+            let support = confusionMatrix[c].reduce(0, +)
+            lines.append(name.padding(toLength: 10, withPad: " ", startingAt: 0)
+                         + String(format: " %6.3f  %7d", support > 0 ? Double(confusionMatrix[c][c]) / Double(support) : 0, support))
+        }
+        let after = epochs.map { " after \($0) epochs" } ?? ""
+        let bestEpoch = best.map { String(format: "; best epoch %.4f", Double($0)) } ?? ""
+        lines.append(String(format: "validation accuracy %.4f (%d images)", accuracy, images) + after + bestEpoch
+                     + String(format: "; averaged with mirror images %.4f, over ten crops %.4f; wall time %.0f s",
+                              mirrorAccuracy, tenCropAccuracy, wallSeconds))
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// `run.json`: how a result was made and what it scored, beside its `submission.csv`
+/// (`fern train --report DIR`, `fern ensemble --report DIR`).
+struct RunReport: Encodable {
+    struct Split: Encodable {
+        var validationFraction: Double
+        var seed: UInt64
+        var trainingImages: Int
+        var validationImages: Int
+    }
+    /// One epoch of the run, with the wall minutes spent up to its end (time to accuracy).
+    struct Epoch: Encodable {
+        var epoch: Int
+        var loss: Float
+        var accuracy: Float
+        var validationLoss: Float?
+        var validationAccuracy: Float?
+        var learningRate: Float
+        var seconds: Double
+        var minutesSoFar: Double
+    }
+
+    var command: String
+    var fern = Fern.version
+    var cpu = Machine.cpuName
+    var kernels = Dictionary(uniqueKeysWithValues: KernelPath.summary.map { ($0.key, $0.value) })
+    var model: String
+    var data: String
+    var split: Split
+    var recipe: TrainingRecipe?
+    var validation: ValidationScores
+    var epochs: [Epoch]?
+    /// Training wall minutes over all epochs, across resumed runs.
+    var trainingMinutes: Double?
+    /// This command's own wall time, loading and scoring included.
+    var wallSeconds: Double
+    var submission: String?
+    var testImages: Int?
+    /// How the submission's classes were chosen.
+    var testTimeAugmentation: TestTimeAugmentation = .none
+
+    static func epochs(of history: History) -> [Epoch] {
+        var minutes = 0.0
+        return (0..<history.epochs).map { k in
+            minutes += history.seconds[k] / 60
+            return Epoch(epoch: k + 1, loss: history.loss[k], accuracy: history.accuracy[k],
+                         validationLoss: history.validationLoss.indices.contains(k) ? history.validationLoss[k] : nil,
+                         validationAccuracy: history.validationAccuracy.indices.contains(k) ? history.validationAccuracy[k] : nil,
+                         learningRate: history.learningRate[k], seconds: history.seconds[k], minutesSoFar: minutes)
+        }
+    }
+
+    /// The command line as typed, each argument quoted where the shell needs it.
+    static var commandLine: String {
+        (["fern"] + CommandLine.arguments.dropFirst()).map { argument in
+            argument.allSatisfy { $0.isLetter || $0.isNumber || "-_./=:,+".contains($0) } ? argument : "'\(argument)'"
+        }.joined(separator: " ")
+    }
+
+    /// Writes DIR/run.json, and DIR/submission.csv with the model's classes for `test` when given.
+    mutating func write(to folder: String, model: Sequential, test: Dataset?) throws {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        if let test {
+            let path = (folder as NSString).appendingPathComponent("submission.csv")
+            try writeSubmission(ids: test.ids, labels: try model.predictClasses(test.images, augmentation: testTimeAugmentation), to: path)
+            (submission, testImages) = ("submission.csv", test.count)
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let text = String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
+        try AtomicFile.write(text, to: URL(fileURLWithPath: (folder as NSString).appendingPathComponent("run.json")))
+    }
+}
+
+/// Faces with pixels scaled to [0, 1], as the assignment's Keras code did: a FER2013 CSV
+/// (labelled or not) or, for "synthetic", the built-in faces.
+func loadFaces(_ path: String, syntheticCount: Int = 6000, seed: UInt64 = 1) throws -> Dataset {
+    let raw = path == "synthetic" ? try Dataset.syntheticFaces(count: syntheticCount, seed: seed) : try Dataset.loadFER(path: path)
+    return try Normalization.scaled(by: 1.0 / 255).apply(to: raw)
+}
