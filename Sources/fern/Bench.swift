@@ -45,9 +45,10 @@ struct Bench: ParsableCommand {
         if wants("seed_dnn_infer_b256_img_s") {
             try models.inference("seed_dnn_infer_b256_img_s", model: Sequential.seedDNN(), batch: 256).printLine()
         }
-        // The assignment's tuned CNN (3x3 convolutions), as `fern train --model tuned-cnn` runs it.
-        if wants("tuned_cnn_train_b64_img_s") {
-            try models.training("tuned_cnn_train_b64_img_s", model: Sequential.tunedCNN(), batch: 64).printLine()
+        // The other ready-made models (3x3 convolutions), as `fern train --model NAME` runs them.
+        for model in [ReferenceModel.tunedCNN, .resnet, .vgg] {
+            let name = model.rawValue.replacingOccurrences(of: "-", with: "_") + "_train_b64_img_s"
+            if wants(name) { try models.training(name, model: model.make(classes: 7, seed: 0), batch: 64).printLine() }
         }
     }
 
