@@ -53,14 +53,7 @@ public final class EnsembleLayer: Layer {
         for (k, member) in members.enumerated() {
             for layer in member { layer.name = "\(name).\(k).\(layer.name)" }
         }
-        memberShapes = try members.map { member in
-            var shape = inputShape, shapes: [[Int]] = []
-            for layer in member {
-                shape = try layer.build(inputShape: shape, generator: &generator)
-                shapes.append(shape)
-            }
-            return shapes
-        }
+        memberShapes = try members.map { try buildInOrder($0, inputShape: inputShape, generator: &generator) }
         let outputs = memberShapes.map { $0.last! }
         guard outputs.allSatisfy({ $0 == outputs[0] && $0.count == 1 }) else {
             throw ModelError("\(name): the members must each give one score per class, got \(outputs.map(describeShape).joined(separator: ", "))")
@@ -71,9 +64,7 @@ public final class EnsembleLayer: Layer {
     public func forward(_ input: Tensor, context: ForwardContext) throws -> Tensor {
         var probabilities: Tensor?
         for member in members {
-            var x = input
-            for layer in member { x = try layer.forward(x, context: context) }
-            let p = try x.softmax()
+            let p = try forwardInOrder(member, input, context: context).softmax()
             probabilities = try probabilities.map { try $0 + p } ?? p
         }
         // The floor keeps a class every member rules out at a finite score.

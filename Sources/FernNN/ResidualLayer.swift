@@ -29,20 +29,8 @@ public final class ResidualLayer: Layer {
 
     public func build(inputShape: [Int], generator: inout SeededGenerator) throws -> [Int] {
         for layer in sublayers { layer.name = "\(name).\(layer.name)" }
-        func build(_ layers: [Layer]) throws -> [[Int]] {
-            var shape = inputShape, shapes: [[Int]] = []
-            for layer in layers {
-                do {
-                    shape = try layer.build(inputShape: shape, generator: &generator)
-                } catch let error as TensorError {
-                    throw ModelError("\(layer.name) (\(layer.kind)) cannot take inputs of shape \(describeShape(shape)): \(error)")
-                }
-                shapes.append(shape)
-            }
-            return shapes
-        }
-        bodyShapes = try build(body)
-        shortcutShapes = try build(shortcut)
+        bodyShapes = try buildInOrder(body, inputShape: inputShape, generator: &generator)
+        shortcutShapes = try buildInOrder(shortcut, inputShape: inputShape, generator: &generator)
         let (bodyOut, shortcutOut) = (bodyShapes.last!, shortcutShapes.last ?? inputShape)
         guard bodyOut == shortcutOut else {
             let fix = shortcut.isEmpty ? "; give it a shortcut that makes \(describeShape(bodyOut)), e.g. a 1x1 conv2d" : ""
@@ -52,18 +40,8 @@ public final class ResidualLayer: Layer {
     }
 
     public func forward(_ input: Tensor, context: ForwardContext) throws -> Tensor {
-        func run(_ layers: [Layer]) throws -> Tensor {
-            var x = input
-            for layer in layers {
-                do {
-                    x = try layer.forward(x, context: context)
-                } catch let error as TensorError {
-                    throw ModelError("\(layer.name) (\(layer.kind)): \(error)")
-                }
-            }
-            return x
-        }
-        return try activation.apply(try run(body) + run(shortcut))
+        let bodyOutput = try forwardInOrder(body, input, context: context)
+        return try activation.apply(try bodyOutput + forwardInOrder(shortcut, input, context: context))
     }
 
     public var config: LayerConfig {

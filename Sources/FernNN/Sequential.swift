@@ -15,15 +15,7 @@ public final class Sequential {
         self.inputShape = inputShape
         giveUniqueNames(layers)
         var generator = SeededGenerator(seed: seed)
-        var shape = inputShape
-        for layer in layers {
-            do {
-                shape = try layer.build(inputShape: shape, generator: &generator)
-            } catch let error as TensorError {
-                throw ModelError("\(layer.name) (\(layer.kind)) cannot take inputs of shape \(describeShape(shape)): \(error)")
-            }
-            outputShapes.append(shape)
-        }
+        outputShapes = try buildInOrder(layers, inputShape: inputShape, generator: &generator)
     }
 
     public var outputShape: [Int] { outputShapes.last ?? inputShape }
@@ -98,4 +90,31 @@ func giveUniqueNames(_ layers: [Layer]) {
             seen[base] = 1
         }
     }
+}
+
+/// Builds layers applied in order, starting from `inputShape`; their output shapes.
+func buildInOrder(_ layers: [Layer], inputShape: [Int], generator: inout SeededGenerator) throws -> [[Int]] {
+    var shape = inputShape, shapes: [[Int]] = []
+    for layer in layers {
+        do {
+            shape = try layer.build(inputShape: shape, generator: &generator)
+        } catch let error as TensorError {
+            throw ModelError("\(layer.name) (\(layer.kind)) cannot take inputs of shape \(describeShape(shape)): \(error)")
+        }
+        shapes.append(shape)
+    }
+    return shapes
+}
+
+/// Runs `input` through layers applied in order, naming the layer where a tensor op fails.
+func forwardInOrder(_ layers: [Layer], _ input: Tensor, context: ForwardContext) throws -> Tensor {
+    var x = input
+    for layer in layers {
+        do {
+            x = try layer.forward(x, context: context)
+        } catch let error as TensorError {
+            throw ModelError("\(layer.name) (\(layer.kind)): \(error)")
+        }
+    }
+    return x
 }

@@ -23,11 +23,7 @@ struct EnsembleCommand: ParsableCommand {
     @Option(help: "Number of synthetic faces (with --data synthetic).")
     var syntheticCount = 6000
 
-    @Option(help: "Share of each class held out for validation (as in fern train).")
-    var validation = 0.1
-
-    @Option(help: "Seed of the validation split (as in fern train).")
-    var splitSeed: UInt64 = 1
+    @OptionGroup var split: SplitOptions
 
     @Option(help: "Seed of the synthetic faces (as fern train's --seed).")
     var seed: UInt64 = 1
@@ -35,11 +31,7 @@ struct EnsembleCommand: ParsableCommand {
     @Option(help: "Test-time augmentation for the submission: none, mirror or tencrop (default: none).")
     var tta = "none"
 
-    @Option(help: "The assignment's test.csv(.gz): with --report, its classes go to DIR/submission.csv.")
-    var test: String?
-
-    @Option(help: "A folder for run.json and submission.csv.")
-    var report: String?
+    @OptionGroup var results: ResultOptions
 
     @Option(help: "Where to save the ensemble as one model (NAME.safetensors + NAME.json).")
     var output: String?
@@ -55,22 +47,22 @@ struct EnsembleCommand: ParsableCommand {
         }
         let ensemble = try EnsembleLayer.model(of: try models.map { try Sequential.load(from: $0) })
         let source = try loadFaces(data, syntheticCount: syntheticCount, seed: seed)
-        let (train, held) = try source.stratifiedSplit(validationFraction: validation, seed: splitSeed)
+        let (train, held) = try split.apply(to: source)
         let scores = try ValidationScores(model: ensemble, held: held)
         print(scores.summary(names: source.classNames, wallSeconds: Date().timeIntervalSince(started)))
         if let output {
             try ensemble.save(to: output)
             print("saved \(output).safetensors and \(output).json")
         }
-        if let report {
+        if let report = results.report {
             var recipe = TrainingRecipe()
             recipe.testTimeAugmentation = augmentation
             var run = RunReport(command: RunReport.commandLine, model: "ensemble of " + models.joined(separator: ", "), data: data,
-                                split: .init(validationFraction: validation, seed: splitSeed, trainingImages: train.count, validationImages: held.count),
+                                split: split.described(train: train, held: held),
                                 recipe: nil, validation: scores, wallSeconds: Date().timeIntervalSince(started))
             run.testTimeAugmentation = augmentation
-            try run.write(to: report, model: ensemble, test: try test.map { try loadFaces($0) })
-            print("wrote \((report as NSString).appendingPathComponent("run.json"))" + (test == nil ? "" : " and submission.csv"))
+            try run.write(to: report, model: ensemble, test: try results.test.map { try loadFaces($0) })
+            print("wrote \((report as NSString).appendingPathComponent("run.json"))" + (results.test == nil ? "" : " and submission.csv"))
         }
     }
 }

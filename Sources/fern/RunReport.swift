@@ -1,3 +1,4 @@
+import ArgumentParser
 import FernData
 import FernNN
 import FernTensor
@@ -122,6 +123,33 @@ struct RunReport: Encodable {
         let text = String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
         try AtomicFile.write(text, to: URL(fileURLWithPath: (folder as NSString).appendingPathComponent("run.json")))
     }
+}
+
+/// Which faces are held out for validation: `fern train` and `fern ensemble` take the same
+/// options, so an ensemble is scored on faces none of its members trained on.
+struct SplitOptions: ParsableArguments {
+    @Option(help: "Share of each class held out for validation.")
+    var validation = 0.1
+
+    @Option(help: "Seed of the validation split; keep it across runs that are compared or ensembled.")
+    var splitSeed: UInt64 = 1
+
+    func apply(to faces: Dataset) throws -> (train: Dataset, validation: Dataset) {
+        try faces.stratifiedSplit(validationFraction: validation, seed: splitSeed)
+    }
+
+    func described(train: Dataset, held: Dataset) -> RunReport.Split {
+        .init(validationFraction: validation, seed: splitSeed, trainingImages: train.count, validationImages: held.count)
+    }
+}
+
+/// Where a result goes: run.json and the submission.
+struct ResultOptions: ParsableArguments {
+    @Option(help: "The assignment's test.csv(.gz): with --report, its classes go to DIR/submission.csv.")
+    var test: String?
+
+    @Option(help: "A folder for run.json (the command, validation accuracy plain and with test-time augmentation, per-class recall, the confusion matrix, the epochs with their wall times) and submission.csv.")
+    var report: String?
 }
 
 /// Faces with pixels scaled to [0, 1], as the assignment's Keras code did: a FER2013 CSV

@@ -70,11 +70,7 @@ struct Train: ParsableCommand {
     @Option(help: "Decay of a moving average of the weights that validation scores and the model ends with, e.g. 0.999 (default: 0, off).")
     var ema: Float?
 
-    @Option(help: "Share of each class held out for validation.")
-    var validation = 0.1
-
-    @Option(help: "Seed of the validation split; keep it across runs that are compared or ensembled.")
-    var splitSeed: UInt64 = 1
+    @OptionGroup var split: SplitOptions
 
     @Option(help: "Seed for the split, initialization, shuffling, dropout and augmentation (default: 1).")
     var seed: UInt64?
@@ -124,11 +120,7 @@ struct Train: ParsableCommand {
     @Option(help: "Where to save the trained model (NAME.safetensors + NAME.json).")
     var output: String?
 
-    @Option(help: "The assignment's test.csv(.gz): with --report, its classes go to DIR/submission.csv.")
-    var test: String?
-
-    @Option(help: "A folder for run.json (the command, validation accuracy plain and with test-time augmentation, per-class recall, the epochs with their wall times) and submission.csv.")
-    var report: String?
+    @OptionGroup var results: ResultOptions
 
     func run() throws {
         if let warning = BLASKernel.slowKernelWarning() { FileHandle.standardError.write(Data((warning + "\n").utf8)) }
@@ -141,7 +133,7 @@ struct Train: ParsableCommand {
         }
         try apply(to: &recipe)
         let source = try loadFaces(data, syntheticCount: syntheticCount, seed: recipe.seed)
-        let (train, held) = try source.stratifiedSplit(validationFraction: validation, seed: splitSeed)
+        let (train, held) = try split.apply(to: source)
         print("data: \(source.count) images, training on \(train.count), validating on \(held.count)")
 
         let trainer = try explained {
@@ -168,10 +160,10 @@ struct Train: ParsableCommand {
             try trainer.model.save(to: output)
             print("saved \(output).safetensors and \(output).json")
         }
-        if let report {
-            let testFaces = try test.map { try loadFaces($0) }
+        if let report = results.report {
+            let testFaces = try results.test.map { try loadFaces($0) }
             var run = RunReport(command: RunReport.commandLine, model: ReferenceModel.name(of: trainer.model),
-                                data: data, split: .init(validationFraction: validation, seed: splitSeed, trainingImages: train.count, validationImages: held.count),
+                                data: data, split: split.described(train: train, held: held),
                                 recipe: trainer.recipe, validation: scores, epochs: RunReport.epochs(of: trainer.history),
                                 trainingMinutes: trainer.history.seconds.reduce(0, +) / 60, wallSeconds: Date().timeIntervalSince(started))
             run.testTimeAugmentation = trainer.recipe.testTimeAugmentation
