@@ -1,0 +1,67 @@
+#!/usr/bin/env python3
+"""Ablation and time-to-accuracy tables (Markdown) from the run.json files that
+`fern train --report DIR` writes.
+
+usage: scripts/fer_tables.py NAME=DIR/run.json [NAME=DIR/run.json ...]
+
+Each run is one row, named as given. The ablation table gives validation
+accuracy at the end (plain, mirror-averaged, over ten crops) and the best
+epoch's; the time-to-accuracy table the wall minutes of training until an
+epoch's validation accuracy first reached 65%, 68% and 70% (DAWNBench's
+measure), or "-" where it never did."""
+import json
+import sys
+
+THRESHOLDS = (0.65, 0.68, 0.70)
+
+
+def load(argument):
+    name, _, path = argument.partition("=")
+    if not path:
+        sys.exit(f"fer_tables: expected NAME=PATH/run.json, got {argument!r}")
+    with open(path) as file:
+        return name, json.load(file)
+
+
+def percent(value):
+    return "-" if value is None else f"{100 * value:.2f}"
+
+
+def ablation(runs):
+    lines = ["| run | epochs | validation % | mirror % | ten crops % | best epoch % | training minutes |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
+    for name, run in runs:
+        epochs = run.get("epochs") or []
+        best = max((e["validationAccuracy"] for e in epochs if e.get("validationAccuracy") is not None), default=None)
+        scores = run["validation"]
+        minutes = run.get("trainingMinutes")
+        lines.append(f"| {name} | {len(epochs) or '-'} | {percent(scores['accuracy'])} | {percent(scores['mirrorAccuracy'])} "
+                     f"| {percent(scores['tenCropAccuracy'])} | {percent(best)} | {'-' if minutes is None else f'{minutes:.0f}'} |")
+    return "\n".join(lines)
+
+
+def time_to_accuracy(runs):
+    header = " | ".join(f"minutes to {round(100 * t)}%" for t in THRESHOLDS)
+    lines = [f"| run | {header} |", "|---|" + "---:|" * len(THRESHOLDS)]
+    for name, run in runs:
+        cells = []
+        for threshold in THRESHOLDS:
+            reached = next((e for e in run.get("epochs") or [] if (e.get("validationAccuracy") or 0) >= threshold), None)
+            cells.append("-" if reached is None else f"{reached['minutesSoFar']:.0f} (epoch {reached['epoch']})")
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main():
+    if len(sys.argv) < 2:
+        sys.exit(__doc__)
+    runs = [load(argument) for argument in sys.argv[1:]]
+    cpus = sorted({run.get("cpu", "unknown") for _, run in runs})
+    print(f"CPU: {', '.join(cpus)}\n")
+    print(ablation(runs))
+    print()
+    print(time_to_accuracy(runs))
+
+
+if __name__ == "__main__":
+    main()
