@@ -83,7 +83,7 @@ struct RunReport: Encodable {
     var recipe: TrainingRecipe?
     var validation: ValidationScores
     var epochs: [Epoch]?
-    /// Training wall minutes over all epochs, across resumed runs.
+    /// Training wall minutes over all epochs, across resumed runs: the last epoch's `minutesSoFar`.
     var trainingMinutes: Double?
     /// This command's own wall time, loading and scoring included.
     var wallSeconds: Double

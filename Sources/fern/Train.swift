@@ -162,10 +162,11 @@ struct Train: ParsableCommand {
         }
         if let report = results.report {
             let testFaces = try results.test.map { try loadFaces($0) }
+            let epochs = RunReport.epochs(of: trainer.history)
             var run = RunReport(command: RunReport.commandLine, model: ReferenceModel.name(of: trainer.model),
                                 data: data, split: split.described(train: train, held: held),
-                                recipe: trainer.recipe, validation: scores, epochs: RunReport.epochs(of: trainer.history),
-                                trainingMinutes: trainer.history.seconds.reduce(0, +) / 60, wallSeconds: Date().timeIntervalSince(started))
+                                recipe: trainer.recipe, validation: scores, epochs: epochs,
+                                trainingMinutes: epochs.last?.minutesSoFar, wallSeconds: Date().timeIntervalSince(started))
             run.testTimeAugmentation = trainer.recipe.testTimeAugmentation
             try run.write(to: report, model: trainer.model, test: testFaces)
             print("wrote \((report as NSString).appendingPathComponent("run.json"))" + (testFaces == nil ? "" : " and submission.csv"))
