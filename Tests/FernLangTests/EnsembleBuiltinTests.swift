@@ -17,11 +17,20 @@ import Testing
     @Test func anEnsemblePredictsEvaluatesAndWritesSubmissions() throws {
         let session = try Session()
         try session.run(Self.setup)
-        // Its probabilities are the members' averaged (to a few ulps of values at most 1).
+        // Its probabilities are the members' averaged: within the rounding of that mean (γ(2)), its
+        // log (logUlps of values up to the largest |log p|) and the softmax back, relatively.
         let averaged = try session.tensor("(predict_proba(m, val) + predict_proba(m2, val)) / 2")
         let ensemble = try session.tensor("predict_proba(e, val)")
         #expect(ensemble.shape == averaged.shape)
-        for (a, b) in zip(ensemble.scalars, averaged.scalars) { #expect(abs(a - b) <= 32 * Float.ulpOfOne) }
+        for row in 0..<averaged.shape[0] {
+            let p = averaged.scalars[row * 7..<(row + 1) * 7].map { Double($0) }
+            let logs = p.map { Foundation.log($0) }
+            let relative = 2 * Tolerance.gamma(2) + Tolerance.softmax(classes: 7, logitSpread: logs.max()! - logs.min()!)
+                + 2 * Tolerance.ulps(Tolerance.logUlps, of: logs.map { abs($0) }.max()!)
+            for (k, expected) in p.enumerated() {
+                #expect(abs(Double(ensemble.scalars[row * 7 + k]) - expected) <= relative * expected + 1e-30 + Tolerance.ulps(1, of: expected))
+            }
+        }
         let predicted = try session.numbers("predict(e, val)")
         let share = try session.number("accuracy(val.labels, predict(e, val))")
         #expect(abs(try session.numbers("evaluate(e, val)")[1] - share) <= Tolerance.ulps(0.5, of: share))

@@ -68,3 +68,16 @@ func allFinite(_ model: Sequential) -> Bool {
 func sameWeights(_ a: [String: Tensor], _ b: [String: Tensor]) -> Bool {
     a.keys.sorted() == b.keys.sorted() && a.allSatisfy { name, t in b[name].map { $0.shape == t.shape && $0.scalars == t.scalars } ?? false }
 }
+
+/// How far an ensemble's probability `p` may be from the exact mean of its members' (which
+/// `row`, its row of class probabilities, holds): the Float mean of `members` values (γ(members)
+/// relatively), the log of it (logUlps of values up to the largest |log p|, an absolute error
+/// that the softmax turns into a relative one, in numerator and denominator), the softmax back
+/// over logits spread ln(max/min) (Tolerance.softmax), and the 1e-30 floor.
+func ensembleBound(_ p: Double, row: [Double], members: Int) -> Double {
+    let logs = row.map { Foundation.log($0) }
+    let spread = logs.max()! - logs.min()!
+    let relative = Tolerance.gamma(members) + Tolerance.softmax(classes: row.count, logitSpread: spread)
+        + 2 * Tolerance.ulps(Tolerance.logUlps, of: logs.map(Swift.abs).max()!)
+    return relative * p + 1e-30 + Tolerance.ulps(1, of: p)
+}

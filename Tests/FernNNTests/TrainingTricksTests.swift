@@ -23,7 +23,8 @@ import FernTensor
         for (row, label) in labels.enumerated() {
             for j in 0..<3 {
                 let expected: Float = j == label ? 0.9 + 0.1 / 3 : 0.1 / 3
-                #expect(Swift.abs(targets.scalars[row * 3 + j] - expected) <= 1e-7)
+                // Each side is a chain of at most three roundings of values at most 1.
+                #expect(Swift.abs(Double(targets.scalars[row * 3 + j] - expected)) <= 2 * Tolerance.chain(operations: 3, magnitude: 1))
             }
         }
     }
@@ -42,13 +43,17 @@ import FernTensor
                 return (0..<size).allSatisfy { k in
                     let a = images.scalars[row * size + k], b = images.scalars[partner * size + k]
                     let m = mixed.scalars[row * size + k]
-                    if let lambda { return Swift.abs(m - (lambda * a + (1 - lambda) * b)) <= 1e-5 * (1 + Swift.abs(a) + Swift.abs(b)) }
+                    // λa + (1-λ)b: four roundings on each side, of terms up to |a| + |b|.
+                    let rounding = Float(2 * Tolerance.chain(operations: 4, magnitude: Double(Swift.abs(a) + Swift.abs(b))))
+                    if let lambda { return Swift.abs(m - (lambda * a + (1 - lambda) * b)) <= rounding }
                     // Same label: λ is not visible in the target; the pixel lies between the two.
-                    return m >= min(a, b) - 1e-5 && m <= max(a, b) + 1e-5
+                    return m >= min(a, b) - rounding && m <= max(a, b) + rounding
                 }
             }
             #expect(found, "row \(row) is no blend of itself and a partner")
-            #expect(Swift.abs(targets.scalars[(row * 3)..<(row * 3 + 3)].reduce(0, +) - 1) <= 1e-6)
+            // Three targets (each a few roundings of values at most 1) and their sum's two roundings.
+            #expect(Swift.abs(Double(targets.scalars[(row * 3)..<(row * 3 + 3)].reduce(0, +) - 1))
+                    <= 3 * Tolerance.chain(operations: 4, magnitude: 1) + Tolerance.sum(terms: 3, absoluteSum: 1))
         }
     }
 
@@ -68,7 +73,9 @@ import FernTensor
             let share = Float(foreign.count) / 16
             let own = targets.scalars[row * 3 + row % 3]
             if let partner = partners.first, partner % 3 != row % 3 {
-                #expect(Swift.abs(own - (1 - share)) <= 1e-6, "row \(row): target \(own), area kept \(1 - share)")
+                // λ = 1 - area/total rounds twice; 1 - share is exact (sixteenths).
+                #expect(Swift.abs(Double(own - (1 - share))) <= Tolerance.chain(operations: 2, magnitude: 1),
+                        "row \(row): target \(own), area kept \(1 - share)")
             }
         }
     }
@@ -93,11 +100,13 @@ import FernTensor
         (recipe.learningRate, recipe.epochs, recipe.schedule, recipe.warmupEpochs) = (0.1, 10, .cosine, 2)
         let schedule = try recipe.makeSchedule()
         #expect(schedule.changesWithinEpochs)
-        expectClose(schedule.rate(progress: 0), 0.001, tolerance: 1e-9)
-        expectClose(schedule.rate(progress: 1), 0.0505, tolerance: 1e-8)
-        expectClose(schedule.rate(progress: 2), 0.1, tolerance: 1e-8)
-        expectClose(schedule.rate(progress: 6), 0.0505, tolerance: 1e-8)
-        expectClose(schedule.rate(progress: 10), 0.001, tolerance: 1e-9)
+        // Float rates from a few roundings of values up to the peak (0.1), the cosine from Double.
+        let rounding = Tolerance.chain(operations: 6, magnitude: 0.1)
+        expectClose(schedule.rate(progress: 0), 0.001, tolerance: rounding)
+        expectClose(schedule.rate(progress: 1), 0.0505, tolerance: rounding)
+        expectClose(schedule.rate(progress: 2), 0.1, tolerance: rounding)
+        expectClose(schedule.rate(progress: 6), 0.0505, tolerance: rounding)
+        expectClose(schedule.rate(progress: 10), 0.001, tolerance: rounding)
         recipe.warmupEpochs = 10
         #expect(throws: RecipeError.self) { try recipe.validate() }
         (recipe.warmupEpochs, recipe.schedule) = (2, .step)
@@ -108,10 +117,12 @@ import FernTensor
         var recipe = TrainingRecipe()
         (recipe.learningRate, recipe.epochs, recipe.schedule) = (0.01, 10, .oneCycle)
         let schedule = try recipe.makeSchedule()
-        expectClose(schedule.rate(progress: 0), 0.0004, tolerance: 1e-10)
-        expectClose(schedule.rate(progress: 3), 0.01, tolerance: 1e-9)
+        // A few roundings of values up to the peak (0.01).
+        let rounding = Tolerance.chain(operations: 6, magnitude: 0.01)
+        expectClose(schedule.rate(progress: 0), 0.0004, tolerance: rounding)
+        expectClose(schedule.rate(progress: 3), 0.01, tolerance: rounding)
         #expect(schedule.rate(progress: 1.5) > 0.0004 && schedule.rate(progress: 1.5) < 0.01)
-        expectClose(schedule.rate(progress: 10), 0.01 / 25 / 10_000, tolerance: 1e-12)
+        expectClose(schedule.rate(progress: 10), 0.01 / 25 / 10_000, tolerance: Tolerance.chain(operations: 4, magnitude: 0.01 / 25 / 10_000))
         #expect(try TrainingRecipe.schedule(named: "one_cycle") == .oneCycle)
     }
 
