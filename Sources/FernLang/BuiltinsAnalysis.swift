@@ -130,9 +130,7 @@ extension Builtins {
 
     /// Grad-CAM's usual choice: the last convolution layer or residual block with feature maps.
     private static func lastFeatureMapLayer(_ model: Sequential) throws -> Int {
-        guard let index = model.layers.indices.last(where: {
-            (model.layers[$0] is Conv2DLayer || model.layers[$0] is ResidualLayer) && model.outputShapes[$0].count == 3
-        }) else {
+        guard let index = model.featureMapLayers.last else {
             throw FernError.runtime("saliency: gradcam needs a model with convolution layers")
         }
         return index

@@ -64,16 +64,19 @@ extension Builtins {
                 "A model applying the layers in order to inputs of input_shape; weights initialized from seed. A list item may also be an activation such as relu or softmax.") { args, _ in
             try sequential(args)
         },
-        referenceModel("seed_cnn", "The assignment's seed CNN: three 5x5 conv blocks (64, 128, 256) and a 128-unit dense layer; 2,207,893 parameters.",
-                       Sequential.seedCNN),
-        referenceModel("seed_dnn", "The assignment's seed DNN: dense layers of 512, 1024 and 512 units, about as many parameters as seed_cnn.",
-                       Sequential.seedDNN),
-        referenceModel("tuned_cnn", "A VGG-style CNN tuned for FER2013: three blocks of two 3x3 convs with batch norm, then 512 dense units.",
-                       Sequential.tunedCNN),
-        referenceModel("resnet", "A small residual network: a 3x3 conv stem (32, 64), four residual blocks (64, 128, 256, 512) with max pooling between, global average pooling and the classifier.",
-                       Sequential.residualNetwork),
-        referenceModel("vgg", "The VGG variant of the best published single FER2013 network: four blocks of two 3x3 convs with batch norm (64 to 512 filters), then 1024 dense units.",
-                       Sequential.vgg),
+        referenceModel(.seedCNN, "The assignment's seed CNN: three 5x5 conv blocks (64, 128, 256) and a 128-unit dense layer; 2,207,893 parameters."),
+        referenceModel(.seedDNN, "The assignment's seed DNN: dense layers of 512, 1024 and 512 units, about as many parameters as seed_cnn."),
+        referenceModel(.tunedCNN, "A VGG-style CNN tuned for FER2013: three blocks of two 3x3 convs with batch norm, then 512 dense units."),
+        referenceModel(.resnet, "A small residual network: a 3x3 conv stem (32, 64), four residual blocks (64, 128, 256, 512) with max pooling between, global average pooling and the classifier."),
+        referenceModel(.vgg, "The VGG variant of the best published single FER2013 network: four blocks of two 3x3 convs with batch norm (64 to 512 filters), then 1024 dense units."),
+        Builtin("model_named(name, classes=7, seed=0)", "A ready-made model by name, for a notebook parameter: \"seed_cnn\", \"seed_dnn\", \"tuned_cnn\", \"resnet\" or \"vgg\" (model_named(\"vgg\") is vgg()).") { args, _ in
+            let name = try args.string("name")
+            guard let model = ReferenceModel.allCases.first(where: { $0.languageName == name }) else {
+                let names = ReferenceModel.allCases.map { "\"\($0.languageName)\"" }.joined(separator: ", ")
+                throw FernError.runtime("model_named: no ready-made model '\(name)'; choose \(names)")
+            }
+            return try readyMade(model, args)
+        },
         Builtin("ensemble(models)", "One model from several trained on the same classes: it averages their class probabilities, and works wherever a model does (predict, evaluate, confusion_matrix, write_submission, saliency, save and load). The members' weights are copied.") { args, _ in
             guard case .list(let items) = args.value("models") else {
                 throw args.failure("models", expected: "a list of models, e.g. [load(\"a\"), load(\"b\")]", got: args.value("models"))
@@ -236,14 +239,17 @@ extension Builtins {
         }
     }
 
-    private static func referenceModel(_ name: String, _ doc: String,
-                                       _ make: @escaping @Sendable (Int, UInt64) throws -> Sequential) -> Builtin {
-        Builtin("\(name)(classes=7, seed=0)", doc) { args, _ in
-            let classes = try args.int("classes")
-            guard (1...1000).contains(classes) else { throw FernError.runtime("\(name): 'classes' must be between 1 and 1000, got \(classes)") }
-            let seed = try args.seed("seed")
-            return .model(try args.reporting { try make(classes, seed) })
+    private static func referenceModel(_ model: ReferenceModel, _ doc: String) -> Builtin {
+        Builtin("\(model.languageName)(classes=7, seed=0)", doc) { args, _ in try readyMade(model, args) }
+    }
+
+    private static func readyMade(_ model: ReferenceModel, _ args: Arguments) throws -> Value {
+        let classes = try args.int("classes")
+        guard (1...1000).contains(classes) else {
+            throw FernError.runtime("\(args.function): 'classes' must be between 1 and 1000, got \(classes)")
         }
+        let seed = try args.seed("seed")
+        return .model(try args.reporting { try model.make(classes: classes, seed: seed) })
     }
 
     private static func pooling(_ kind: PoolingLayer.Kind, _ name: String, _ doc: String) -> Builtin {

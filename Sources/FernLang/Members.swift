@@ -34,6 +34,7 @@ extension Interpreter {
             return members
         case .model(let m):
             return ["layers": .list(m.layers.map { .string($0.name) }),
+                    "feature_layers": .list(m.featureMapLayers.map { .string(m.layers[$0].name) }),
                     "parameter_count": .number(Double(m.trainableCount)),
                     "input_shape": .list(m.inputShape.map { .number(Double($0)) }),
                     "output_shape": .list(m.outputShape.map { .number(Double($0)) })]

@@ -94,8 +94,12 @@ extension Sequential {
 public enum ReferenceModel: String, CaseIterable, Sendable {
     case seedCNN = "seed-cnn", seedDNN = "seed-dnn", tunedCNN = "tuned-cnn", resnet = "resnet", vgg = "vgg"
 
+    /// The model's name in Fern's language (`tuned_cnn`); the command line's is the raw value (`tuned-cnn`).
+    public var languageName: String { rawValue.replacingOccurrences(of: "-", with: "_") }
+
+    /// A model by either spelling of its name.
     public init(named name: String) throws {
-        guard let model = Self(rawValue: name) else {
+        guard let model = Self(rawValue: name.replacingOccurrences(of: "_", with: "-")) else {
             throw ModelError("unknown model '\(name)' (choose \(Self.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         self = model

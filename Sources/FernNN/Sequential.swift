@@ -20,6 +20,12 @@ public final class Sequential {
 
     public var outputShape: [Int] { outputShapes.last ?? inputShape }
 
+    /// The positions of the layers whose outputs are feature maps ([height, width, channels]):
+    /// convolutions and residual blocks, in order. Grad-CAM and filter visualization look at these.
+    public var featureMapLayers: [Int] {
+        layers.indices.filter { (layers[$0] is Conv2DLayer || layers[$0] is ResidualLayer) && outputShapes[$0].count == 3 }
+    }
+
     public var parameters: [Parameter] { layers.flatMap(\.parameters) }
     public var trainableParameters: [Parameter] { parameters.filter(\.trainable) }
     public var trainableCount: Int { trainableParameters.reduce(0) { $0 + $1.count } }

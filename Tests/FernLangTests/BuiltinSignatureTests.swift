@@ -49,6 +49,7 @@ import Testing
             "batchnorm": "batchnorm()", "dropout": "dropout()", "flatten": "flatten()", "activation": "activation(\"relu\")",
             "sequential": "sequential([flatten(), dense(2)])", "params": "params(m)", "weights": "weights(m, \"conv2d\")",
             "seed_cnn": "seed_cnn()", "seed_dnn": "seed_dnn()", "tuned_cnn": "tuned_cnn()", "resnet": "resnet()", "vgg": "vgg()",
+            "model_named": "model_named(\"vgg\")",
             "residual": "residual([dense(2)])", "global_avgpool": "global_avgpool()",
             "softmax": "softmax([1, 2])", "argmax": "argmax([1, 3, 2])", "arange": "arange(3)", "randn": "randn([2])",
             "rand": "rand([2])", "transpose": "transpose(ones([2, 3]))", "sum": "sum(ones([2]))", "mean": "mean(ones([2]))",

@@ -57,6 +57,30 @@ import Testing
         #expect(try session.numbers("ascent[1]").count == 2)
     }
 
+    /// feature_layers: the layers with feature maps (convolutions and residual blocks), which the
+    /// assignment notebook shows and Grad-CAM picks its default from.
+    @Test func featureLayersAreTheConvolutionsAndBlocks() throws {
+        let session = try Session()
+        try session.run(Self.model)
+        #expect(try session.run("m.feature_layers") == "[\"conv2d\", \"residual\", \"residual_1\"]")
+        #expect(try session.run("seed_dnn().feature_layers") == "[]")
+        #expect(try session.run("tuned_cnn().feature_layers[0:3]") == "[\"conv2d\", \"conv2d_1\", \"conv2d_2\"]")
+    }
+
+    /// model_named(name) is the ready-made model of that name, weights and all.
+    @Test func modelNamedIsTheReadyMadeModel() throws {
+        let session = try Session()
+        try session.run("x = randn([2, 48, 48, 1], seed=4)")
+        for name in ["seed_cnn", "seed_dnn", "tuned_cnn", "resnet", "vgg"] {
+            #expect(try session.run("model_named(\"\(name)\", seed=2).layers") == session.run("\(name)(seed=2).layers"))
+            #expect(try session.tensor("model_named(\"\(name)\", seed=2)(x)").scalars == session.tensor("\(name)(seed=2)(x)").scalars)
+        }
+        #expect(try session.run("model_named(\"vgg\", classes=3).output_shape") == "[3]")
+        #expect(session.error("model_named(\"tuned-cnn\")")
+            .contains("model_named: no ready-made model 'tuned-cnn'; choose \"seed_cnn\", \"seed_dnn\", \"tuned_cnn\", \"resnet\", \"vgg\""))
+        #expect(session.error("model_named(\"resnet\", classes=0)").contains("model_named: 'classes' must be between 1 and 1000, got 0"))
+    }
+
     @Test func badBlocksAreClearErrors() throws {
         let session = try Session()
         #expect(session.error("sequential([residual([conv2d(8, 3, padding=\"same\")])], input_shape=[6, 6, 2])")

@@ -27,35 +27,32 @@ import Testing
         try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
     }
 
-    @Test func reportHasEverySectionEveryFigureAndASubmission() throws {
+    /// Runs the notebook on 420 synthetic faces for one epoch with these extra parameters, writing a
+    /// five-row submission; returns the folder and report.md.
+    static func run(_ parameters: [String]) throws -> (folder: TemporaryFolder, report: String) {
         let folder = try TemporaryFolder()
-        try Self.writeTestCSV(to: folder.path("test.csv"))
+        try writeTestCSV(to: folder.path("test.csv"))
         var options = NotebookRunOptions(outputFolder: folder.url.appendingPathComponent("out"))
-        options.parameters = try ["faces=420", "epochs=1", "dnn_epochs=1", "batch=32",
-                                  "checkpoints=\(folder.path("runs"))", "test=\(folder.path("test.csv"))",
-                                  "submission=\(folder.path("submission.csv"))"].map(ParameterOverride.init(parsing:))
-        let run = try NotebookRunner.run(try NotebookFile.read(path: Self.notebook), options: options)
+        options.parameters = try (["faces=420", "epochs=1", "dnn_epochs=1", "batch=32",
+                                   "checkpoints=\(folder.path("runs"))", "test=\(folder.path("test.csv"))",
+                                   "submission=\(folder.path("submission.csv"))"] + parameters).map(ParameterOverride.init(parsing:))
+        let run = try NotebookRunner.run(try NotebookFile.read(path: notebook), options: options)
         #expect(run.failure == nil, "\(String(describing: run.failure))")
+        return (folder, try String(contentsOf: folder.url.appendingPathComponent("out/report.md"), encoding: .utf8))
+    }
 
-        let report = try String(contentsOf: folder.url.appendingPathComponent("out/report.md"), encoding: .utf8)
-        let html = try String(contentsOf: folder.url.appendingPathComponent("out/report.html"), encoding: .utf8)
-        for section in Self.sections {
-            #expect(report.contains("## \(section)"), "report.md lacks \(section)")
-            #expect(html.contains(section), "report.html lacks \(section)")
-        }
-        for words in ["CNN validation accuracy:", "weighted avg", "most confused", "seconds per epoch",
-                      "share of saliency on brows, eyes and mouth", "wrote"] {
-            #expect(report.contains(words), "report.md lacks '\(words)'")
-        }
-        #expect(html.components(separatedBy: "data:image/png;base64,").count - 1 >= Self.figures.count)
-        for name in Self.figures {
-            let png = try DecodedPNG(path: folder.path("out/\(name).png"))
-            #expect(png.width >= 300 && png.height >= 200, "\(name).png is \(png.width)x\(png.height)")
-            // Line charts on white are mostly white; anything drawn brings anti-aliased colors.
-            #expect(png.inkedFraction > 0.02 && png.distinctColors > 20,
-                    "\(name).png looks blank: \(png.inkedFraction) inked, \(png.distinctColors) colors")
-            #expect(report.contains("(\(name).png)"), "report.md does not show \(name).png")
-        }
+    /// The figure is a real picture (not blank) and the report shows it.
+    static func expectFigure(_ name: String, in folder: TemporaryFolder, report: String) throws {
+        let png = try DecodedPNG(path: folder.path("out/\(name).png"))
+        #expect(png.width >= 300 && png.height >= 200, "\(name).png is \(png.width)x\(png.height)")
+        // Line charts on white are mostly white; anything drawn brings anti-aliased colors.
+        #expect(png.inkedFraction > 0.02 && png.distinctColors > 20,
+                "\(name).png looks blank: \(png.inkedFraction) inked, \(png.distinctColors) colors")
+        #expect(report.contains("(\(name).png)"), "report.md does not show \(name).png")
+    }
+
+    /// The submission has a header and one valid label per test face.
+    static func expectSubmission(in folder: TemporaryFolder) throws {
         let submission = try String(contentsOfFile: folder.path("submission.csv"), encoding: .utf8)
             .split(separator: "\n").map(String.init)
         #expect(submission.first == "id,label")
@@ -64,5 +61,44 @@ import Testing
             let parts = line.split(separator: ",")
             return parts.count == 2 && Int(parts[1]).map { (0..<7).contains($0) } == true
         })
+    }
+
+    @Test func reportHasEverySectionEveryFigureAndASubmission() throws {
+        let (folder, report) = try Self.run([])
+        let html = try String(contentsOf: folder.url.appendingPathComponent("out/report.html"), encoding: .utf8)
+        for section in Self.sections {
+            #expect(report.contains("## \(section)"), "report.md lacks \(section)")
+            #expect(html.contains(section), "report.html lacks \(section)")
+        }
+        for words in ["CNN validation accuracy:", "averaging over ten crops", "weighted avg", "most confused",
+                      "seconds per epoch", "share of saliency on brows, eyes and mouth", "wrote"] {
+            #expect(report.contains(words), "report.md lacks '\(words)'")
+        }
+        #expect(html.components(separatedBy: "data:image/png;base64,").count - 1 >= Self.figures.count)
+        for name in Self.figures { try Self.expectFigure(name, in: folder, report: report) }
+        try Self.expectSubmission(in: folder)
+    }
+
+    /// `cnn=best` trains the tuned CNN with the recipe (SGD, one-cycle, crops, erasing, smoothing,
+    /// EMA); `cnn=resnet` puts a residual network through every section, its feature maps and
+    /// filters shown for its first convolutions and first residual block.
+    @Test(arguments: [("best", ["conv2d", "conv2d_1", "conv2d_2"]), ("resnet", ["conv2d", "conv2d_1", "residual"])])
+    func otherModelsRunTheWholeReport(cnn: String, featureLayers: [String]) throws {
+        let (folder, report) = try Self.run(["cnn=\(cnn)"] + (cnn == "best" ? ["epochs=2"] : []))
+        for words in ["CNN validation accuracy:", "averaging over ten crops", "weighted avg", "wrote"] {
+            #expect(report.contains(words), "report.md lacks '\(words)'")
+        }
+        if cnn == "best" {
+            // One-cycle SGD climbs from 0.05 / 25 towards 0.05 and back; Adam's plateau schedule never passes 0.001.
+            let line = report.split(separator: "\n").last { $0.contains("highest learning rate of an epoch:") && !$0.contains("print(") }
+            let rate = line.flatMap { Double($0.split(separator: " ").last ?? "") }
+            #expect(rate.map { $0 > 0.01 && $0 <= 0.05 } == true, "\(String(describing: line))")
+        } else {
+            #expect(report.contains("residual_3 (Residual)"), "the summary lacks the last residual block")
+        }
+        for name in ["gradcam", "confusion"] + featureLayers.flatMap({ ["feature-maps-\($0)", "filters-\($0)"] }) {
+            try Self.expectFigure(name, in: folder, report: report)
+        }
+        try Self.expectSubmission(in: folder)
     }
 }
