@@ -10,7 +10,9 @@
 #
 # Each run prints the path it took ("kernel path: ..."); KernelPathTests fails a run whose
 # switches did not take effect. A path wider than this CPU (AVX-512 on an AVX2 machine) cannot
-# run here and is said so. Extra arguments go to every `swift test` (e.g. --parallel).
+# run here and is said so. Then fern watch in headless Chromium, and the interop tests
+# (Tests/Interop: the .ipynb export under nbformat, nbconvert and Chromium) in a throw-away
+# Python venv (scripts/interop-venv.sh). Extra arguments go to every `swift test` (e.g. --parallel).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -66,6 +68,19 @@ elif [ "${CI:-}" = true ]; then
   failed+=("fern watch in a browser (no chromium)")
 else
   say "fern watch in a browser: SKIPPED, chromium is not installed (Debian: apt-get install chromium)"
+fi
+
+# Interop, checked by the other side's own tools in a throw-away Python venv.
+if python=$(bash scripts/interop-venv.sh); then
+  for test in Tests/Interop/*_test.py; do
+    say "interop: $test"
+    "$python" "$test" "$(swift build -c release --show-bin-path)/fern" || failed+=("$test")
+  done
+elif [ "${CI:-}" = true ]; then
+  say "interop: the Python venv could not be made (scripts/interop-venv.sh), and CI must run these tests"
+  failed+=("interop (no venv)")
+else
+  say "interop: SKIPPED, the Python venv could not be made (scripts/interop-venv.sh needs python3-venv and PyPI)"
 fi
 
 if [ ${#failed[@]} -gt 0 ]; then

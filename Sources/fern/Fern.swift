@@ -10,7 +10,7 @@ struct Fern: ParsableCommand {
         commandName: "fern",
         abstract: "A notebook-like scripting REPL for deep-learning experiments on small images.",
         version: version,
-        subcommands: [Repl.self, Run.self, Watch.self, Check.self, Help.self, Bench.self, Train.self, EnsembleCommand.self, Curves.self],
+        subcommands: [Repl.self, Run.self, Watch.self, Check.self, Help.self, Bench.self, Train.self, EnsembleCommand.self, Curves.self, Export.self],
         defaultSubcommand: Repl.self
     )
 

@@ -8,7 +8,7 @@ import Foundation
 /// and report.
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run a .fernb notebook and write its figures and report (report.md, report.html).",
+        abstract: "Run a .fernb notebook and write its figures and report (report.md, report.html; NAME.ipynb with --ipynb).",
         discussion: """
             Cells run in order in one session. The parameters cell runs as written, then each -p \
             replaces one of its variables; a value is read as a Fern literal (30, 0.001, true, [32, 64], \
@@ -35,6 +35,9 @@ struct Run: ParsableCommand {
 
     @Flag(name: .customLong("no-cache"), help: "Re-run every cached cell and refresh its cache entry.")
     var noCache = false
+
+    @Flag(name: .customLong("ipynb"), help: "Also write the run as a Jupyter notebook, NAME.ipynb in the output folder: cells, printed output and figures.")
+    var ipynb = false
 
     @Option(name: .customLong("display"), help: ArgumentHelp(
         "Also draw each figure in this terminal: inline (pixels where the terminal speaks kitty, iTerm2 or sixel, else symbols), symbols, or path (the default: paths only). Never on a pipe or TERM=dumb.",
@@ -77,6 +80,11 @@ struct Run: ParsableCommand {
         } catch let error as NotebookError {
             FileHandle.standardError.write(Data("fern run: error: \(error.description)\n".utf8))
             throw ExitCode.validationFailure
+        }
+        if ipynb {
+            let destination = JupyterNotebook.url(for: result)
+            try JupyterNotebook(run: result).write(to: destination)
+            print("wrote \(destination.path)")
         }
         if let stop = result.stop {
             FileHandle.standardError.write(Data("fern run: \(stop) of \(notebook)\nreport: \(result.htmlReport.path)\n".utf8))
