@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "FernData", targets: ["FernData"]),
         .library(name: "FernPlot", targets: ["FernPlot"]),
         .library(name: "FernAnalysis", targets: ["FernAnalysis"]),
+        .library(name: "FernONNX", targets: ["FernONNX"]),
         .library(name: "FernLang", targets: ["FernLang"]),
         .library(name: "FernNotebook", targets: ["FernNotebook"]),
         .library(name: "FernREPL", targets: ["FernREPL"]),
@@ -24,6 +25,8 @@ let package = Package(
         // Already under Hummingbird; named for the bind error and a quiet logger.
         .package(url: "https://github.com/apple/swift-nio", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.0.0"),
+        // ONNX files are protocol buffers; the message types are generated (scripts/generate-onnx-proto.sh).
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
@@ -48,7 +51,9 @@ let package = Package(
         .target(name: "FernData", dependencies: ["FernTensor", "CZlib"]),
         .target(name: "FernPlot", dependencies: ["FernTensor", "CCairo"]),
         .target(name: "FernAnalysis", dependencies: ["FernTensor", "FernNN", "FernPlot"]),
-        .target(name: "FernLang", dependencies: ["FernTensor", "FernNN", "FernData", "FernPlot", "FernAnalysis"]),
+        .target(name: "FernONNX", dependencies: ["FernTensor", "FernNN",
+                                                 .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
+        .target(name: "FernLang", dependencies: ["FernTensor", "FernNN", "FernData", "FernPlot", "FernAnalysis", "FernONNX"]),
         .target(name: "FernNotebook", dependencies: ["FernLang", "FernNN", "FernPlot", "FernTensor", "CCmark"]),
         .target(name: "FernWatch", dependencies: ["FernNotebook", "FernLang",
                                                   .product(name: "Hummingbird", package: "hummingbird"),
@@ -56,7 +61,8 @@ let package = Package(
                                                   .product(name: "Logging", package: "swift-log")]),
         .target(name: "FernREPL", dependencies: ["FernLang", "FernNotebook", "FernPlot", "CReadline", "CChafa"]),
         .executableTarget(name: "fern", dependencies: [
-            "FernTensor", "FernNN", "FernData", "FernPlot", "FernAnalysis", "FernLang", "FernNotebook", "FernREPL", "FernWatch",
+            "FernTensor", "FernNN", "FernData", "FernPlot", "FernAnalysis", "FernONNX", "FernLang", "FernNotebook", "FernREPL",
+            "FernWatch",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "FernTensorTests", dependencies: ["FernTensor", "FernTestSupport"],
@@ -69,6 +75,7 @@ let package = Package(
         .testTarget(name: "FernNotebookTests", dependencies: ["FernNotebook", "FernLang", "FernPlot", "FernTestSupport"]),
         .testTarget(name: "FernWatchTests", dependencies: ["FernWatch", "FernNotebook", "FernTestSupport"]),
         .testTarget(name: "FernREPLTests", dependencies: ["FernREPL", "FernLang", "FernPlot", "FernTestSupport"]),
+        .testTarget(name: "FernONNXTests", dependencies: ["FernONNX", "FernNN", "FernTensor", "FernTestSupport"]),
         .testTarget(name: "FernAnalysisTests", dependencies: ["FernAnalysis", "FernNN", "FernPlot", "FernTensor", "CCairo",
                                                               "FernTestSupport"]),
         .testTarget(name: "IntegrationTests", dependencies: ["FernNN", "FernData", "FernTensor", "FernAnalysis", "FernNotebook",

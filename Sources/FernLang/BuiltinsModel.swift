@@ -1,4 +1,5 @@
 import FernNN
+import FernONNX
 import FernTensor
 
 /// Model built-ins: layers, `sequential`, the reference models, summaries,
@@ -132,6 +133,15 @@ extension Builtins {
         Builtin("load(path)", "A model saved by save(model, path): architecture and weights.") { args, _ in
             let path = try args.string("path")
             return .model(try args.reporting { try Sequential.load(from: path) })
+        },
+        Builtin("export_onnx(model, path)", "Writes the model as ONNX (opset 17) for onnxruntime, OpenCV or PyTorch: input [N, channels, height, width] (NCHW), output the model's; dropout left out, layer names kept.") { args, _ in
+            let model = try args.model("model"), path = try args.string("path")
+            try args.reporting { try ONNXExport.write(model, to: path) }
+            return .none
+        },
+        Builtin("load_onnx(path)", "A model from an ONNX file (Fern's export, or a CNN exported by PyTorch or Keras with the same kinds of layers); it predicts, trains further and explains like any other.") { args, _ in
+            let path = try args.string("path")
+            return .model(try args.reporting { try ONNXImport.model(contentsOf: path) })
         },
     ]
 

@@ -16,6 +16,15 @@ extension Builtins {
         Builtin("item(t)", "The single value of a one-element tensor, as a number.") { args, _ in
             .number(Double(try args.tensor("t").item()))
         },
+        Builtin("save_npy(t, path)", "Writes the tensor as NumPy's .npy (float32), for np.load.") { args, _ in
+            let tensor = try args.tensor("t"), path = try args.string("path")
+            try args.reporting { try AtomicFile.write(tensor.npyData(), to: URL(fileURLWithPath: path)) }
+            return .none
+        },
+        Builtin("load_npy(path)", "A tensor from NumPy's .npy file (float32 or float64, as np.save writes them).") { args, _ in
+            let path = try args.string("path")
+            return .tensor(try args.reporting { try Tensor(npy: try Data(contentsOf: URL(fileURLWithPath: path)), source: path) })
+        },
         Builtin("grad(f, x)", "Gradient of the scalar f(x) with respect to tensor x; for a list of tensors, f takes them as arguments and a list of gradients is returned.") { args, interpreter in
             try gradient(args, interpreter)
         },

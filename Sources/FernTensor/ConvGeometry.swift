@@ -4,6 +4,20 @@ public enum Padding: String, Sendable {
     case same
     /// Only windows that fit entirely inside the input.
     case valid
+
+    /// The rows and columns of padding a window of `kernel` moving by `stride` adds to a
+    /// `size` image: (top, left, bottom, right), as the kernels pad (ONNX's `pads` order is
+    /// top, left, bottom, right too).
+    public func pads(size: (Int, Int), kernel: (Int, Int), stride: (Int, Int)) -> [Int] {
+        guard self == .same else { return [0, 0, 0, 0] }
+        func split(_ size: Int, _ kernel: Int, _ stride: Int) -> (Int, Int) {
+            let out = (size + stride - 1) / stride
+            let total = Swift.max((out - 1) * stride + kernel - size, 0)
+            return (total / 2, total - total / 2)
+        }
+        let (top, bottom) = split(size.0, kernel.0, stride.0), (left, right) = split(size.1, kernel.1, stride.1)
+        return [top, left, bottom, right]
+    }
 }
 
 struct WindowGeometry {
