@@ -21,25 +21,26 @@ public enum ONNXImport {
         } catch {
             throw ONNXError("cannot read '\(path)': \(error.localizedDescription)")
         }
-        return try model(data: data, source: path)
+        return try model(data: data, source: path, folder: URL(fileURLWithPath: path).deletingLastPathComponent())
     }
 
-    /// The model in the bytes of an .onnx file; `source` names it in errors.
-    public static func model(data: Data, source: String) throws -> Sequential {
+    /// The model in the bytes of an .onnx file; `source` names it in errors, `folder` holds the
+    /// files of weights stored outside it, if any.
+    public static func model(data: Data, source: String, folder: URL? = nil) throws -> Sequential {
         let proto: Onnx_ModelProto
         do {
             proto = try Onnx_ModelProto(serializedBytes: data)
         } catch {
             throw ONNXError("\(source) is not an ONNX model (truncated or corrupt: \(error))")
         }
-        return try model(proto, source: source)
+        return try model(proto, source: source, folder: folder)
     }
 
-    static func model(_ proto: Onnx_ModelProto, source: String) throws -> Sequential {
+    static func model(_ proto: Onnx_ModelProto, source: String, folder: URL? = nil) throws -> Sequential {
         for opset in proto.opsetImport where !["", "ai.onnx"].contains(opset.domain) {
             throw ONNXError("\(source): operators of the domain '\(opset.domain)' are not standard ONNX; Fern reads the default domain only")
         }
-        var reader = try GraphReader(proto.graph, source: source)
+        var reader = try GraphReader(proto.graph, source: source, folder: folder)
         return try reader.read()
     }
 }
@@ -47,6 +48,8 @@ public enum ONNXImport {
 /// Walks an ONNX graph from its input, turning nodes into layers.
 struct GraphReader {
     let source: String
+    /// Where the model file is, for weights stored beside it.
+    let folder: URL?
     let nodes: [Onnx_NodeProto]
     let initializers: [String: Onnx_TensorProto]
     let input: String
@@ -61,8 +64,9 @@ struct GraphReader {
     /// After a Transpose of feature maps to NHWC, which a Flatten must follow.
     private var transposedToNHWC = false
 
-    init(_ graph: Onnx_GraphProto, source: String) throws {
+    init(_ graph: Onnx_GraphProto, source: String, folder: URL?) throws {
         self.source = source
+        self.folder = folder
         nodes = graph.node
         let initializers = Dictionary(graph.initializer.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.initializers = initializers
@@ -274,7 +278,8 @@ struct GraphReader {
             } else if let add = consumers[output], add.count == 1, nodes[add[0]].opType == "Add",
                       let constant = nodes[add[0]].input.first(where: { initializers[$0] != nil }) {
                 // MatMul, then Add of a constant bias.
-                bias = try ONNXTensors.tensor(initializers[constant]!, what: "the bias '\(constant)' of node '\(nodes[add[0]].name)'")
+                bias = try ONNXTensors.tensor(initializers[constant]!, what: "the bias '\(constant)' of node '\(nodes[add[0]].name)'",
+                                              folder: folder)
                 output = nodes[add[0]].output.first ?? ""
             }
             guard matrix.shape[0] == shape[0] else {
@@ -425,7 +430,7 @@ struct GraphReader {
     }
 
     private func initializer(_ node: Onnx_NodeProto, _ position: Int, _ what: String) throws -> Tensor {
-        try ONNXTensors.tensor(try initializerProto(node, position, what), what: "the \(what) of node '\(node.name)'")
+        try ONNXTensors.tensor(try initializerProto(node, position, what), what: "the \(what) of node '\(node.name)'", folder: folder)
     }
 
     /// A dense layer's rows for features flattened from NCHW maps (c, h, w), put in Fern's (h, w, c) order.

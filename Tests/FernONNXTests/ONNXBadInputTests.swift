@@ -70,6 +70,18 @@ import Testing
         otherDomain.opsetImport.append(opset)
         #expect(Self.read(otherDomain).contains("'com.microsoft' are not standard ONNX"))
 
+        var external = try Self.exported()
+        let stored = try #require(external.graph.initializer.firstIndex { $0.name == "conv2d.weight" })
+        external.graph.initializer[stored].dataLocation = .external
+        var location = Onnx_StringStringEntryProto()
+        (location.key, location.value) = ("location", "../weights.data")
+        external.graph.initializer[stored].externalData = [location]
+        #expect(Self.error { try ONNXImport.model(external, source: "m.onnx", folder: URL(fileURLWithPath: "/tmp")) }
+            .contains("the weights of node 'conv2d': the external data's location '../weights.data' is not a file beside the model"))
+        external.graph.initializer[stored].externalData[0].value = "missing.data"
+        #expect(Self.error { try ONNXImport.model(external, source: "m.onnx", folder: URL(fileURLWithPath: "/nonexistent")) }
+            .contains("the weights of node 'conv2d': cannot read its external data '/nonexistent/missing.data'"))
+
         #expect(Self.error { try ONNXImport.model(data: Data(), source: "empty.onnx") }.contains("empty.onnx: Fern models take one input, this graph has 0"))
         #expect(Self.error { try ONNXImport.model(contentsOf: "/nonexistent/m.onnx") }.hasPrefix("cannot read '/nonexistent/m.onnx'"))
     }
