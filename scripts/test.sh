@@ -10,9 +10,10 @@
 #
 # Each run prints the path it took ("kernel path: ..."); KernelPathTests fails a run whose
 # switches did not take effect. A path wider than this CPU (AVX-512 on an AVX2 machine) cannot
-# run here and is said so. Then fern watch in headless Chromium, and the interop tests
-# (Tests/Interop: the .ipynb export under nbformat, nbconvert and Chromium) in a throw-away
-# Python venv (scripts/interop-venv.sh). Extra arguments go to every `swift test` (e.g. --parallel).
+# run here and is said so. Then fern watch in headless Chromium, and the interop tests in a
+# throw-away Python venv (scripts/interop-venv.sh): Tests/Interop, the .ipynb export under
+# nbformat, nbconvert and Chromium, and the ONNX export under onnx.checker and onnxruntime.
+# Extra arguments go to every `swift test` (e.g. --parallel).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
