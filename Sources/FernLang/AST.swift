@@ -10,6 +10,12 @@ enum IndexItem: Sendable {
     case slice(start: Expr?, end: Expr?, step: Expr?)
 }
 
+/// A `for ... in ...` or `if ...` part of a list comprehension, in the order written.
+enum ComprehensionClause: Sendable {
+    case `for`([String], Expr, SourceLocation)
+    case `if`(Expr)
+}
+
 /// A keyword argument `name=value` in a call.
 struct KeywordArgument: Sendable {
     var name: String
@@ -24,6 +30,8 @@ indirect enum Expr: Sendable {
     case none(SourceLocation)
     case variable(String, SourceLocation)
     case list([Expr], SourceLocation)
+    /// `[element for x in xs if condition]`: the element, then the clauses.
+    case comprehension(Expr, [ComprehensionClause], SourceLocation)
     /// `-x` or `not x`; the token is the operator.
     case unary(Token, Expr)
     /// Arithmetic and comparisons; the token is the operator.
@@ -40,7 +48,7 @@ indirect enum Expr: Sendable {
     var location: SourceLocation {
         switch self {
         case .number(_, let l), .string(_, let l), .bool(_, let l), .none(let l), .variable(_, let l),
-             .list(_, let l), .range(_, _, let l), .lambda(_, _, let l), .call(_, _, _, let l),
+             .list(_, let l), .comprehension(_, _, let l), .range(_, _, let l), .lambda(_, _, let l), .call(_, _, _, let l),
              .index(_, _, let l), .member(_, _, let l):
             l
         case .unary(let op, _), .binary(_, let op, _), .logical(_, let op, _):
@@ -56,6 +64,10 @@ indirect enum Stmt: Sendable {
     case assign([String], Expr, SourceLocation)
     case function(name: String, [FunctionParameter], body: [Stmt], SourceLocation)
     case `return`(Expr?, SourceLocation)
-    case `for`(variable: String, Expr, body: [Stmt], SourceLocation)
+    /// `for x in xs { }`, or `for a, b in pairs { }` unpacking each element.
+    case `for`(names: [String], Expr, body: [Stmt], SourceLocation)
+    case `while`(Expr, body: [Stmt], SourceLocation)
+    case `break`(SourceLocation)
+    case `continue`(SourceLocation)
     case `if`(Expr, then: [Stmt], else: [Stmt]?)
 }

@@ -9,6 +9,13 @@ extension Expr {
         case .none: "none"
         case .variable(let name, _): name
         case .list(let items, _): "[" + items.map(\.parenthesized).joined(separator: ", ") + "]"
+        case .comprehension(let element, let clauses, _):
+            "[" + ([element.parenthesized] + clauses.map { clause in
+                switch clause {
+                case .for(let names, let sequence, _): "for \(names.joined(separator: ", ")) in \(sequence.parenthesized)"
+                case .if(let condition): "if \(condition.parenthesized)"
+                }
+            }).joined(separator: " ") + "]"
         case .unary(let op, let operand): "(\(op.lexeme)\(op.kind == .not ? " " : "")\(operand.parenthesized))"
         case .binary(let left, let op, let right), .logical(let left, let op, let right):
             "(\(left.parenthesized) \(op.lexeme) \(right.parenthesized))"

@@ -8,6 +8,7 @@ extension Interpreter {
         case .none: return .none
         case .variable(let name, let location): return try lookup(name, in: scope, at: location)
         case .list(let items, _): return .list(try items.map { try evaluate($0, in: scope) })
+        case .comprehension(let element, let clauses, _): return try comprehension(element, clauses, in: scope)
         case .unary(let op, let operand):
             let value = try evaluate(operand, in: scope)
             if op.kind == .not { return .bool(!value.isTruthy) }
@@ -74,4 +75,33 @@ func wholeNumber(_ value: Value, what: String) throws -> Int {
     guard case .number(let n) = value else { throw FernError.runtime("\(what) must be a whole number, got \(value.typeName)") }
     guard n == n.rounded(), abs(n) < 1e15 else { throw FernError.runtime("\(what) must be a whole number, got \(Value.number(n))") }
     return Int(n)
+}
+
+extension Interpreter {
+    /// `[element for x in xs if condition ...]`: the clauses nest left to right, as Python's
+    /// do; the loop variables live in a scope of the comprehension's own and do not leak.
+    func comprehension(_ element: Expr, _ clauses: [ComprehensionClause], in scope: Environment) throws -> Value {
+        let inner = Environment(parent: scope)
+        var results: [Value] = []
+        func run(_ k: Int) throws {
+            guard k < clauses.count else {
+                results.append(try evaluate(element, in: inner))
+                return
+            }
+            switch clauses[k] {
+            case .for(let names, let sequenceExpr, let location):
+                let sequence = try evaluate(sequenceExpr, in: inner)
+                _ = try forEachElement(of: sequence, at: sequenceExpr.location) { item in
+                    try checkInterrupt(at: location)
+                    try assign(names, item, in: inner, at: location, local: true)
+                    try run(k + 1)
+                    return .normal
+                }
+            case .if(let condition):
+                if try evaluate(condition, in: inner).isTruthy { try run(k + 1) }
+            }
+        }
+        try run(0)
+        return .list(results)
+    }
 }

@@ -80,12 +80,16 @@ extension Interpreter {
     }
 
     /// Calls `body` with each element of a list, range, string or a tensor's
-    /// first axis, stopping early when it returns from a function.
+    /// first axis, stopping early at a `break` or when it returns from a function.
     func forEachElement(of sequence: Value, at location: SourceLocation,
                         _ body: (Value) throws -> Completion) throws -> Completion {
         func each<S: Sequence>(_ elements: S, _ transform: (S.Element) throws -> Value) throws -> Completion {
             for element in elements {
-                if case .returned(let value) = try body(try transform(element)) { return .returned(value) }
+                switch try body(try transform(element)) {
+                case .returned(let value): return .returned(value)
+                case .broke: return .normal
+                case .normal, .continued: continue
+                }
             }
             return .normal
         }

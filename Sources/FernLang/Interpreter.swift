@@ -99,15 +99,20 @@ public final class Interpreter {
 
     // MARK: Statements
 
-    /// How a statement list finished: normally, or by `return`.
+    /// How a statement list finished: normally, by `return`, or by `break` or `continue`
+    /// (which the enclosing loop takes).
     enum Completion {
         case normal
         case returned(Value)
+        case broke
+        case continued
     }
 
     func execute(_ statements: [Stmt], in scope: Environment) throws -> Completion {
         for statement in statements {
-            if case .returned(let value) = try execute(statement, in: scope) { return .returned(value) }
+            let completion = try execute(statement, in: scope)
+            if case .normal = completion { continue }
+            return completion
         }
         return .normal
     }
@@ -123,13 +128,26 @@ public final class Interpreter {
                                                       expression: nil, closure: scope, origin: currentSource)))
         case .return(let expr, _):
             return .returned(try expr.map { try evaluate($0, in: scope) } ?? .none)
-        case .for(let name, let sequenceExpr, let body, let location):
+        case .for(let names, let sequenceExpr, let body, let location):
             let sequence = try evaluate(sequenceExpr, in: scope)
             return try forEachElement(of: sequence, at: sequenceExpr.location) { element in
                 try checkInterrupt(at: location)
-                scope.assign(name, element)
+                try assign(names, element, in: scope, at: location)
                 return try execute(body, in: scope)
             }
+        case .while(let condition, let body, let location):
+            while try evaluate(condition, in: scope).isTruthy {
+                try checkInterrupt(at: location)
+                switch try execute(body, in: scope) {
+                case .returned(let value): return .returned(value)
+                case .broke: return .normal
+                case .normal, .continued: continue
+                }
+            }
+        case .break:
+            return .broke
+        case .continue:
+            return .continued
         case .if(let condition, let thenBranch, let elseBranch):
             if try evaluate(condition, in: scope).isTruthy {
                 return try execute(thenBranch, in: scope)
@@ -140,9 +158,13 @@ public final class Interpreter {
         return .normal
     }
 
-    private func assign(_ names: [String], _ value: Value, in scope: Environment, at location: SourceLocation) throws {
+    /// Binds one name to the value, or several to the items of a list value; `local` defines
+    /// them in `scope` itself (a comprehension's own variables) instead of assigning.
+    func assign(_ names: [String], _ value: Value, in scope: Environment, at location: SourceLocation,
+                local: Bool = false) throws {
+        let bind = local ? scope.define : scope.assign
         guard names.count > 1 else {
-            scope.assign(names[0], value)
+            bind(names[0], value)
             return
         }
         guard case .list(let items) = value else {
@@ -151,7 +173,7 @@ public final class Interpreter {
         guard items.count == names.count else {
             throw FernError.runtime("cannot unpack a list of \(items.count) into \(names.count) names", at: location)
         }
-        for (name, item) in zip(names, items) { scope.assign(name, item) }
+        for (name, item) in zip(names, items) { bind(name, item) }
     }
 
     func checkInterrupt(at location: SourceLocation?) throws {

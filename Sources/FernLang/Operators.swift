@@ -16,6 +16,8 @@ extension Interpreter {
         case .equalEqual: return .bool(a.equals(b))
         case .bangEqual: return .bool(!a.equals(b))
         case .less, .lessEqual, .greater, .greaterEqual: return .bool(try compare(op, a, b))
+        case .in: return .bool(try contains(b, a))
+        case .notIn: return .bool(!(try contains(b, a)))
         default: break
         }
         switch (a, b) {
@@ -35,6 +37,21 @@ extension Interpreter {
             break
         }
         throw FernError.runtime("unsupported operand types for \(op.lexeme): \(a.typeName) and \(b.typeName)")
+    }
+
+    /// `item in container`: an equal element of a list, a substring of a string, a number of a range.
+    func contains(_ container: Value, _ item: Value) throws -> Bool {
+        switch (container, item) {
+        case (.list(let items), _): return items.contains { $0.equals(item) }
+        case (.string(let text), .string(let part)): return part.isEmpty || text.contains(part)
+        case (.string, _): throw FernError.runtime("'in' a string needs a string on its left, got a \(item.typeName)")
+        case (.range(let start, _, let step), .number(let n)):
+            let position = (n - start) / step
+            return position == position.rounded() && position >= 0 && Int(exactly: position).map { $0 < container.rangeCount } == true
+        case (.range, _): return false
+        default:
+            throw FernError.runtime("'in' needs a list, string or range on its right, got a \(container.typeName)")
+        }
     }
 
     private func arithmetic(_ op: TokenKind, _ x: Double, _ y: Double) -> Double? {

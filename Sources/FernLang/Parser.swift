@@ -8,6 +8,9 @@ struct Parser {
     var current = 0
     /// How many function bodies enclose the current point (`return` needs one).
     var functionDepth = 0
+    /// How many loops enclose the current point inside the innermost function (`break` and
+    /// `continue` need one).
+    var loopDepth = 0
     /// Nesting of expressions being parsed, bounded so that absurd input
     /// cannot exhaust the stack.
     var nesting = 0
@@ -41,6 +44,11 @@ struct Parser {
         case .def: return try functionDefinition()
         case .return: return try returnStatement()
         case .for: return try forStatement()
+        case .while: return try whileStatement()
+        case .break, .continue:
+            let token = advance()
+            guard loopDepth > 0 else { throw error("'\(token.lexeme)' outside a loop", at: token) }
+            return token.kind == .break ? .break(token.location) : .continue(token.location)
         case .if: return try ifStatement()
         case .else: throw error("'else' without a matching 'if'")
         default: return try expressionOrAssignment()
@@ -76,7 +84,9 @@ struct Parser {
         try consume(.leftParen, "expected '(' after the function name")
         let parameters = try parameterList()
         functionDepth += 1
-        defer { functionDepth -= 1 }
+        let loops = loopDepth
+        loopDepth = 0
+        defer { functionDepth -= 1; loopDepth = loops }
         return .function(name: name, parameters, body: try block("for the function body"), location)
     }
 
@@ -109,10 +119,27 @@ struct Parser {
 
     private mutating func forStatement() throws -> Stmt {
         let location = advance().location
-        let name = try consume(.identifier, "expected a loop variable name after 'for'").lexeme
-        try consume(.in, "expected 'in' after the loop variable")
+        let names = try loopNames()
         let sequence = try expression()
-        return .for(variable: name, sequence, body: try block("for the loop body"), location)
+        loopDepth += 1
+        defer { loopDepth -= 1 }
+        return .for(names: names, sequence, body: try block("for the loop body"), location)
+    }
+
+    /// `x in` or `a, b in` after a `for`.
+    mutating func loopNames() throws -> [String] {
+        var names = [try consume(.identifier, "expected a loop variable name after 'for'").lexeme]
+        while match(.comma) { names.append(try consume(.identifier, "expected a loop variable name after ','").lexeme) }
+        try consume(.in, "expected 'in' after the loop variable\(names.count > 1 ? "s" : "")")
+        return names
+    }
+
+    private mutating func whileStatement() throws -> Stmt {
+        let location = advance().location
+        let condition = try expression()
+        loopDepth += 1
+        defer { loopDepth -= 1 }
+        return .while(condition, body: try block("after the 'while' condition"), location)
     }
 
     private mutating func ifStatement() throws -> Stmt {

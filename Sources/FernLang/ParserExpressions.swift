@@ -69,14 +69,23 @@ extension Parser {
         return .unary(op, try not())
     }
 
-    private static let comparisons: [TokenKind] = [.equalEqual, .bangEqual, .less, .lessEqual, .greater, .greaterEqual]
+    private static let comparisons: [TokenKind] = [.equalEqual, .bangEqual, .less, .lessEqual, .greater, .greaterEqual, .in]
+
+    /// Whether a comparison operator starts here (`not in` is two words).
+    private var atComparison: Bool {
+        Parser.comparisons.contains(peek.kind) || (peek.kind == .not && tokens[current + 1].kind == .in)
+    }
 
     private mutating func comparison() throws -> Expr {
         let left = try range()
-        guard Parser.comparisons.contains(peek.kind) else { return left }
-        let op = advance()
+        guard atComparison else { return left }
+        var op = advance()
+        if op.kind == .not {
+            advance()
+            op = Token(kind: .notIn, lexeme: "not in", location: op.location)
+        }
         let expr = Expr.binary(left, op, try range())
-        if Parser.comparisons.contains(peek.kind) {
+        if atComparison {
             throw error("comparisons cannot be chained; combine them with 'and'")
         }
         return expr
@@ -174,6 +183,24 @@ extension Parser {
         return .call(callee, arguments, keywords, callee.location)
     }
 
+    /// The `for ... in ...` and `if ...` clauses after a comprehension's element, and the ']'.
+    private mutating func comprehension(_ element: Expr, at location: SourceLocation) throws -> Expr {
+        var clauses: [ComprehensionClause] = []
+        while !check(.rightBracket) {
+            if check(.for) {
+                let forLocation = advance().location
+                let names = try loopNames()
+                clauses.append(.for(names, try or(), forLocation))
+            } else if match(.if) {
+                clauses.append(.if(try or()))
+            } else {
+                throw error("expected 'for', 'if' or ']' in the list comprehension, found \(peek.quoted)")
+            }
+        }
+        advance()
+        return .comprehension(element, clauses, location)
+    }
+
     private mutating func indexItem() throws -> IndexItem {
         func boundary(_ p: Parser) -> Bool { [.colon, .comma, .rightBracket].contains(p.peek.kind) }
         let start = boundary(self) ? nil : try expression()
@@ -206,6 +233,7 @@ extension Parser {
             var items: [Expr] = []
             while !check(.rightBracket) {
                 items.append(try expression())
+                if items.count == 1, check(.for) { return try comprehension(items[0], at: token.location) }
                 if !match(.comma) { break }
             }
             try consume(.rightBracket, "expected ']' after list items")

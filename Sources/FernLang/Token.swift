@@ -5,13 +5,16 @@ enum TokenKind: Equatable, Sendable {
     case plus, minus, star, slash, percent, at, starStar, arrow, dotDot
     case equal, equalEqual, bangEqual, less, lessEqual, greater, greaterEqual
     case identifier, string, number
-    case and, or, not, `true`, `false`, none, def, `return`, `for`, `in`, `if`, `else`
+    case and, or, not, `true`, `false`, none, def, `return`, `for`, `in`, `if`, `else`, `while`, `break`, `continue`
+    /// `not in`, made by the parser from the two words.
+    case notIn
     case eof
 
     /// Reserved words, by spelling.
     static let keywords: [String: TokenKind] = [
         "and": .and, "or": .or, "not": .not, "true": .true, "false": .false, "none": .none,
         "def": .def, "return": .return, "for": .for, "in": .in, "if": .if, "else": .else,
+        "while": .while, "break": .break, "continue": .continue,
     ]
 }
 

@@ -43,10 +43,15 @@ public struct VariableUsage: Equatable, Sendable {
             for inner in body { record(inner, topLevel: false) }
         case .return(let expr, _):
             if let expr { record(expr) }
-        case .for(let name, let sequence, let body, _):
-            if topLevel { assigns.insert(name) }
+        case .for(let names, let sequence, let body, _):
+            if topLevel { assigns.formUnion(names) }
             record(sequence)
             for inner in body { record(inner, topLevel: topLevel) }
+        case .while(let condition, let body, _):
+            record(condition)
+            for inner in body { record(inner, topLevel: topLevel) }
+        case .break, .continue:
+            break
         case .if(let condition, let thenBranch, let elseBranch):
             record(condition)
             for inner in thenBranch + (elseBranch ?? []) { record(inner, topLevel: topLevel) }
@@ -63,6 +68,15 @@ public struct VariableUsage: Equatable, Sendable {
             reads.insert(name)
         case .list(let items, _):
             items.forEach { record($0) }
+        case .comprehension(let element, let clauses, _):
+            // Its variables are its own; like a lambda's parameters they are listed as reads.
+            record(element)
+            for clause in clauses {
+                switch clause {
+                case .for(_, let sequence, _): record(sequence)
+                case .if(let condition): record(condition)
+                }
+            }
         case .unary(_, let operand):
             record(operand)
         case .binary(let left, _, let right), .logical(let left, _, let right), .range(let left, let right, _):
