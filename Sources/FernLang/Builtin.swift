@@ -30,6 +30,6 @@ public struct Builtin: Sendable {
 /// The table of every built-in function, grouped by topic in the
 /// Builtins*.swift files.
 public enum Builtins {
-    public static let all: [Builtin] = core + tensor + data + model + training + plot + analysis
+    public static let all: [Builtin] = core + collections + tensor + data + model + training + plot + analysis
     static let named: [String: Builtin] = Dictionary(all.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
 }

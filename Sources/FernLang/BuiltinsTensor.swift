@@ -10,9 +10,6 @@ extension Builtins {
             guard args.optional("t") != nil else { return try activationLayer("softmax") }
             return .tensor(try args.tensor("t").softmax(axis: try args.int("axis")))
         },
-        Builtin("argmax(t, axis=-1)", "Indices of the largest values along an axis.") { args, _ in
-            .tensor(try args.tensor("t").argmax(axis: try args.int("axis")))
-        },
         Builtin("item(t)", "The single value of a one-element tensor, as a number.") { args, _ in
             .number(Double(try args.tensor("t").item()))
         },

@@ -35,6 +35,20 @@ final class Environment {
         values[name] = value
     }
 
+    /// Replaces the value of `name` where it lives, in this scope or an enclosing one (a list
+    /// changed in place by `append`, as Python changes the one object).
+    func update(_ name: String, _ value: Value) {
+        var scope: Environment? = self
+        while let candidate = scope {
+            if candidate.values[name] != nil {
+                candidate.values[name] = value
+                return
+            }
+            scope = candidate.parent
+        }
+        values[name] = value
+    }
+
     /// Every name visible from here, for "did you mean" suggestions.
     var visibleNames: Set<String> {
         Set(values.keys).union(parent?.visibleNames ?? [])

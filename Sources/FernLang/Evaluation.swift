@@ -31,6 +31,9 @@ extension Interpreter {
         case .lambda(let parameters, let body, _):
             return .function(UserFunction(name: "lambda", parameters: parameters, body: [], expression: body, closure: scope,
                                               origin: currentSource))
+        case .call(.member(.variable(let name, _), let method, _), let argumentExprs, let keywordExprs, let location)
+            where ["append", "extend"].contains(method) && isList(scope.lookup(name)):
+            return try changeList(name, method, argumentExprs, keywordExprs, in: scope, at: location)
         case .call(let calleeExpr, let argumentExprs, let keywordExprs, let location):
             let callee = try evaluate(calleeExpr, in: scope)
             let arguments = try argumentExprs.map { try evaluate($0, in: scope) }
@@ -103,5 +106,35 @@ extension Interpreter {
         }
         try run(0)
         return .list(results)
+    }
+}
+
+extension Interpreter {
+    func isList(_ value: Value?) -> Bool {
+        if case .list? = value { true } else { false }
+    }
+
+    /// `xs.append(x)` and `xs.extend(ys)` on a list held in a variable: the variable's list
+    /// grows where it lives, as Python's list does.
+    func changeList(_ name: String, _ method: String, _ argumentExprs: [Expr], _ keywordExprs: [KeywordArgument],
+                    in scope: Environment, at location: SourceLocation) throws -> Value {
+        guard argumentExprs.count == 1, keywordExprs.isEmpty else {
+            throw FernError.runtime("\(name).\(method)() takes one value, got \(argumentExprs.count + keywordExprs.count)", at: location)
+        }
+        let argument = try evaluate(argumentExprs[0], in: scope)
+        guard case .list(var items)? = scope.lookup(name) else { return .none }
+        if method == "append" {
+            items.append(argument)
+        } else {
+            items += try locating(argumentExprs[0].location) {
+                do {
+                    return try listElements(of: argument)
+                } catch {
+                    throw FernError.runtime("\(name).extend() takes a list, range, string or tensor, got a \(argument.typeName)")
+                }
+            }
+        }
+        scope.update(name, .list(items))
+        return .none
     }
 }

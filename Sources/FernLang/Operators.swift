@@ -78,6 +78,20 @@ extension Interpreter {
         }
     }
 
+    /// Whether `a` sorts before `b`: numbers by value, strings by code points, lists
+    /// element by element (a prefix first), as Python orders them.
+    static func sortsBefore(_ a: Value, _ b: Value) throws -> Bool {
+        switch (a, b) {
+        case (.number(let x), .number(let y)): return x < y
+        case (.string(let x), .string(let y)): return x < y
+        case (.bool(let x), .bool(let y)): return !x && y
+        case (.list(let x), .list(let y)):
+            for (p, q) in zip(x, y) where !p.equals(q) { return try sortsBefore(p, q) }
+            return x.count < y.count
+        default: throw FernError.runtime("cannot order a \(a.typeName) and a \(b.typeName)")
+        }
+    }
+
     private func compare(_ op: Token, _ a: Value, _ b: Value) throws -> Bool {
         func ordered<T: Comparable>(_ x: T, _ y: T) -> Bool {
             switch op.kind {

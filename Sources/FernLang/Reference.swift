@@ -5,6 +5,7 @@ extension Builtins {
     /// The built-ins grouped by topic, in the order the reference lists them.
     public static let sections: [(title: String, builtins: [Builtin])] = [
         ("Core", core),
+        ("Lists", collections),
         ("Tensors", tensor),
         ("Data", data),
         ("Models", model),

@@ -33,6 +33,10 @@ public struct VariableUsage: Equatable, Sendable {
     private mutating func record(_ statement: Stmt, topLevel: Bool) {
         switch statement {
         case .expression(let expr):
+            // `xs.append(x)` changes xs.
+            if topLevel, case .call(.member(.variable(let name, _), let method, _), _, _, _) = expr, ["append", "extend"].contains(method) {
+                assigns.insert(name)
+            }
             record(expr)
         case .assign(let names, let expr, _):
             if topLevel { assigns.formUnion(names) }
