@@ -7,7 +7,7 @@ extension Builtins {
             interpreter.output(args.rest.map(\.description).joined(separator: " "))
             return .none
         },
-        Builtin("help(topic=none)", "Shows how to call a function and what it does; help() lists all built-ins.") { args, interpreter in
+        Builtin("help(topic=none)", "Shows how to call a function and what it does; help(\"@\") explains an operator, help(\"np.dot\") a Python name; help() lists all built-ins.") { args, interpreter in
             interpreter.output(helpText(for: args.optional("topic")))
             return .none
         },
@@ -112,6 +112,10 @@ extension Builtins {
             return "\(builtin.signature)\n    \(builtin.doc)"
         case .string(let name)? where named[name] != nil:
             return helpText(for: .builtin(named[name]!))
+        case .string(let symbol)? where PythonNames.operators[symbol] != nil:
+            return PythonNames.operators[symbol]!
+        case .string(let name)? where PythonNames.names[name] != nil:
+            return "\(name) is Python's; in Fern: \(PythonNames.names[name]!)"
         case .function(let function)?:
             return "\(function.name)(\(function.parameterNames.joined(separator: ", "))): a function defined in Fern"
         case let other?:

@@ -44,6 +44,7 @@ extension Interpreter {
             let indices = try items.map { try evaluateIndex($0, in: scope) }
             return try locating(location) { try index(base, indices) }
         case .member(let baseExpr, let name, let location):
+            try checkModulePath(expr, in: scope)
             let base = try evaluate(baseExpr, in: scope)
             return try locating(location) { try member(base, name) }
         }
@@ -53,8 +54,29 @@ extension Interpreter {
         if let value = scope.lookup(name) { return value }
         if let builtin = Builtins.named[name] { return .builtin(builtin) }
         let candidates = scope.visibleNames.union(Builtins.all.map(\.name))
-        let hint = closestName(to: name, among: candidates).map { "; did you mean '\($0)'?" } ?? ""
+        let hint = PythonNames.hint(for: name)
+            ?? (PythonNames.modules.contains(name) ? "; Fern has no modules: the functions are built in (help() lists them)" : nil)
+            ?? closestName(to: name, among: candidates).map { "; did you mean '\($0)'?" } ?? ""
         throw FernError.runtime("unknown name '\(name)'\(hint)", at: location)
+    }
+
+    /// `np.random.randn(...)` and the like, where the first name is not a variable: the error
+    /// says how Fern spells the longest part the table knows.
+    private func checkModulePath(_ expr: Expr, in scope: Environment) throws {
+        var path: [String] = []
+        var base = expr
+        while case .member(let inner, let name, _) = base {
+            path.insert(name, at: 0)
+            base = inner
+        }
+        guard case .variable(let root, let location) = base, scope.lookup(root) == nil, Builtins.named[root] == nil else { return }
+        let names = [root] + path
+        for count in stride(from: names.count, through: 2, by: -1) {
+            let dotted = names.prefix(count).joined(separator: ".")
+            if let hint = PythonNames.hint(for: dotted) {
+                throw FernError.runtime("unknown name '\(dotted)'\(hint)", at: location)
+            }
+        }
     }
 
     private func evaluateIndex(_ item: IndexItem, in scope: Environment) throws -> Subscript {

@@ -7,7 +7,9 @@ extension Interpreter {
         let members = Interpreter.members(of: base)
         guard let value = members[name] else {
             let known = members.keys.sorted()
-            let hint = closestName(to: name, among: Set(known)).map { "; did you mean '\($0)'?" }
+            let python = { if case .model = base { PythonNames.modelMethods[name] } else { PythonNames.valueMethods[name] } }()
+            let hint = python.map { "; in Fern: \($0)" }
+                ?? closestName(to: name, among: Set(known)).map { "; did you mean '\($0)'?" }
                 ?? (known.isEmpty ? "" : "; members: " + known.joined(separator: ", "))
             throw FernError.runtime("a \(base.typeName) has no member '\(name)'\(hint)")
         }
