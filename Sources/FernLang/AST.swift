@@ -16,6 +16,12 @@ enum ComprehensionClause: Sendable {
     case `if`(Expr)
 }
 
+/// A piece of an f-string: text, or a `{value:spec}`.
+enum FormatPart: Sendable {
+    case text(String)
+    case value(Expr, FormatSpec?)
+}
+
 /// A keyword argument `name=value` in a call.
 struct KeywordArgument: Sendable {
     var name: String
@@ -30,6 +36,8 @@ indirect enum Expr: Sendable {
     case none(SourceLocation)
     case variable(String, SourceLocation)
     case list([Expr], SourceLocation)
+    /// `f"text {value:spec} ..."`.
+    case format([FormatPart], SourceLocation)
     /// `[element for x in xs if condition]`: the element, then the clauses.
     case comprehension(Expr, [ComprehensionClause], SourceLocation)
     /// `-x` or `not x`; the token is the operator.
@@ -48,7 +56,7 @@ indirect enum Expr: Sendable {
     var location: SourceLocation {
         switch self {
         case .number(_, let l), .string(_, let l), .bool(_, let l), .none(let l), .variable(_, let l),
-             .list(_, let l), .comprehension(_, _, let l), .range(_, _, let l), .lambda(_, _, let l), .call(_, _, _, let l),
+             .list(_, let l), .format(_, let l), .comprehension(_, _, let l), .range(_, _, let l), .lambda(_, _, let l), .call(_, _, _, let l),
              .index(_, _, let l), .member(_, _, let l):
             l
         case .unary(let op, _), .binary(_, let op, _), .logical(_, let op, _):

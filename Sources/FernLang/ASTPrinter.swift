@@ -9,6 +9,13 @@ extension Expr {
         case .none: "none"
         case .variable(let name, _): name
         case .list(let items, _): "[" + items.map(\.parenthesized).joined(separator: ", ") + "]"
+        case .format(let parts, _):
+            "f\"" + parts.map { part in
+                switch part {
+                case .text(let text): text.replacingOccurrences(of: "{", with: "{{").replacingOccurrences(of: "}", with: "}}")
+                case .value(let value, let spec): "{" + value.parenthesized + (spec.map { ":" + $0.text } ?? "") + "}"
+                }
+            }.joined() + "\""
         case .comprehension(let element, let clauses, _):
             "[" + ([element.parenthesized] + clauses.map { clause in
                 switch clause {

@@ -8,6 +8,16 @@ extension Interpreter {
         case .none: return .none
         case .variable(let name, let location): return try lookup(name, in: scope, at: location)
         case .list(let items, _): return .list(try items.map { try evaluate($0, in: scope) })
+        case .format(let parts, _):
+            return .string(try parts.map { part in
+                switch part {
+                case .text(let text): return text
+                case .value(let expr, let spec):
+                    let value = try evaluate(expr, in: scope)
+                    guard let spec else { return value.description }
+                    return try spec.format(value)
+                }
+            }.joined())
         case .comprehension(let element, let clauses, _): return try comprehension(element, clauses, in: scope)
         case .unary(let op, let operand):
             let value = try evaluate(operand, in: scope)

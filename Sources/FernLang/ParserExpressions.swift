@@ -219,6 +219,7 @@ extension Parser {
         switch token.kind {
         case .number: advance(); return .number(token.number, token.location)
         case .string: advance(); return .string(token.text, token.location)
+        case .formatString: advance(); return try formatString(token)
         case .true: advance(); return .bool(true, token.location)
         case .false: advance(); return .bool(false, token.location)
         case .none: advance(); return .none(token.location)

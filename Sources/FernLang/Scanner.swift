@@ -22,6 +22,13 @@ struct Scanner {
         return try scanner.scanAll()
     }
 
+    /// The tokens of a piece of a line that starts at `start` (an f-string's `{...}`), located there.
+    static func tokens(of source: String, startingAt start: SourceLocation) throws -> [Token] {
+        var scanner = Scanner(source)
+        (scanner.line, scanner.column) = (start.line, start.column)
+        return try scanner.scanAll()
+    }
+
     /// The brackets still open after the whole source, or nil when a string
     /// is left unterminated. Used to decide whether REPL input is complete.
     static func openBracketCount(of source: String) -> Int? {
@@ -48,6 +55,8 @@ struct Scanner {
                 if openBrackets.last ?? "{" == "{" { add(.newline, "\\n", at: start) }
             } else if c.isNumber && c.isASCII || (c == "." && peek(1)?.isNumber == true && peek(1)?.isASCII == true) {
                 try scanNumber(at: start)
+            } else if c == "f", let quote = peek(1), quote == "\"" || quote == "'" {
+                try scanFormatString(quote: quote, at: start)
             } else if c.isLetter || c == "_" {
                 scanIdentifier(at: start)
             } else if c == "\"" || c == "'" {
@@ -145,6 +154,26 @@ struct Scanner {
         }
         var token = Token(kind: .string, lexeme: "\(quote)\(value)\(quote)", location: start)
         token.text = value
+        tokens.append(token)
+    }
+
+    /// `f"..."` on one line, kept as written: the parser splits it into text and `{...}` parts
+    /// and needs each character's column for its errors.
+    private mutating func scanFormatString(quote: Character, at start: SourceLocation) throws {
+        advance()
+        advance()
+        var raw = ""
+        while true {
+            guard let c = peek(), !isNewline(c) else {
+                throw FernError.syntax("unterminated string: expected \(quote) before the end of the line", at: start)
+            }
+            advance()
+            if c == quote { break }
+            raw.append(c)
+            if c == "\\", let escaped = peek(), !isNewline(escaped) { raw.append(advance()) }
+        }
+        var token = Token(kind: .formatString, lexeme: "f\(quote)\(raw)\(quote)", location: start)
+        token.text = raw
         tokens.append(token)
     }
 

@@ -5,6 +5,8 @@ enum TokenKind: Equatable, Sendable {
     case plus, minus, star, slash, percent, at, starStar, arrow, dotDot
     case equal, equalEqual, bangEqual, less, lessEqual, greater, greaterEqual
     case identifier, string, number
+    /// `f"..."`: its text as written between the quotes (escapes unresolved), for the parser.
+    case formatString
     case and, or, not, `true`, `false`, none, def, `return`, `for`, `in`, `if`, `else`, `while`, `break`, `continue`
     /// `not in`, made by the parser from the two words.
     case notIn

@@ -72,6 +72,8 @@ public struct VariableUsage: Equatable, Sendable {
             reads.insert(name)
         case .list(let items, _):
             items.forEach { record($0) }
+        case .format(let parts, _):
+            for part in parts { if case .value(let value, _) = part { record(value) } }
         case .comprehension(let element, let clauses, _):
             // Its variables are its own; like a lambda's parameters they are listed as reads.
             record(element)

@@ -15,6 +15,7 @@ import Testing
         "m = tensor([[1, 2], [3, 4]])\nm @ m + tensor([1, 0])\nlist(0..4)[-1]",
         "ys = [x * 2 for x in range(6) if x not in [2, 3]]\n[[a, b] for a, b in [[1, 2]] for c in \"ab\"]",
         "n = 0\nwhile n < 9 { n = n + 1\n if n % 2 == 0 { continue }\n if n > 6 { break } }\n3 in range(n)",
+        "acc = 0.5\ns = f\"{acc:.1%} of {len([1, 2]):>4d} {{x}} {'a'}\"\nprint(s)",
     ]
 
     private static let vocabulary = [
@@ -22,7 +23,7 @@ import Testing
         ",", ":", ";", "\n", "=", "==", "<", "->", "..", ".", "def", "return", "for", "in", "if", "else",
         "and", "or", "not", "true", "none", "\"s\"", "'", "#", "range", "tensor", "zeros", "sum", "grad",
         "print", "len", "reshape", "list", "shape", "help", "t[0]", "t[", "x -> x", "[1, 2]", "range(3)",
-        "while", "break", "continue", "not in", "[x for x in t]",
+        "while", "break", "continue", "not in", "[x for x in t]", "f\"{x}\"", "f\"{", ":.2f}", "f'",
     ]
 
     /// Checks and runs `source`; true when it ran without error.
