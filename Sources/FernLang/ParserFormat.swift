@@ -14,14 +14,7 @@ extension Parser {
             let c = raw[i]
             switch c {
             case "\\":
-                let escaped = i + 1 < raw.count ? raw[i + 1] : "\\"
-                switch escaped {
-                case "n": text.append("\n")
-                case "t": text.append("\t")
-                case "\"", "'", "\\": text.append(escaped)
-                default:
-                    throw FernError.syntax("unknown escape '\\\(escaped)'; expected \\n, \\t, \\\", \\' or \\\\", at: location(i))
-                }
+                text.append(try Scanner.escape(i + 1 < raw.count ? raw[i + 1] : "\\", at: location(i)))
                 i += 2
             case "{" where i + 1 < raw.count && raw[i + 1] == "{", "}" where i + 1 < raw.count && raw[i + 1] == "}":
                 text.append(c)

@@ -142,12 +142,7 @@ struct Scanner {
                 guard let escaped = peek(), !isNewline(escaped) else { continue }
                 let escapeLocation = SourceLocation(line: line, column: column - 1)
                 advance()
-                switch escaped {
-                case "n": value.append("\n")
-                case "t": value.append("\t")
-                case "\"", "'", "\\": value.append(escaped)
-                default: throw FernError.syntax("unknown escape '\\\(escaped)'; expected \\n, \\t, \\\", \\' or \\\\", at: escapeLocation)
-                }
+                value.append(try Scanner.escape(escaped, at: escapeLocation))
             } else {
                 value.append(c)
             }
@@ -155,6 +150,16 @@ struct Scanner {
         var token = Token(kind: .string, lexeme: "\(quote)\(value)\(quote)", location: start)
         token.text = value
         tokens.append(token)
+    }
+
+    /// The character `\\c` stands for in a string (plain or f-string).
+    static func escape(_ c: Character, at location: SourceLocation) throws -> Character {
+        switch c {
+        case "n": return "\n"
+        case "t": return "\t"
+        case "\"", "'", "\\": return c
+        default: throw FernError.syntax("unknown escape '\\\(c)'; expected \\n, \\t, \\\", \\' or \\\\", at: location)
+        }
     }
 
     /// `f"..."` on one line, kept as written: the parser splits it into text and `{...}` parts
