@@ -129,15 +129,20 @@ struct Scanner {
         add(TokenKind.keywords[text] ?? .identifier, text, at: start)
     }
 
+    /// The next character of a string opened at `start`, nil at its closing quote; a string
+    /// never runs past the end of its line.
+    private mutating func stringCharacter(quote: Character, opened start: SourceLocation) throws -> Character? {
+        guard let c = peek(), !isNewline(c) else {
+            throw FernError.syntax("unterminated string: expected \(quote) before the end of the line", at: start)
+        }
+        advance()
+        return c == quote ? nil : c
+    }
+
     private mutating func scanString(quote: Character, at start: SourceLocation) throws {
         advance()
         var value = ""
-        while true {
-            guard let c = peek(), !isNewline(c) else {
-                throw FernError.syntax("unterminated string: expected \(quote) before the end of the line", at: start)
-            }
-            advance()
-            if c == quote { break }
+        while let c = try stringCharacter(quote: quote, opened: start) {
             if c == "\\" {
                 guard let escaped = peek(), !isNewline(escaped) else { continue }
                 let escapeLocation = SourceLocation(line: line, column: column - 1)
@@ -168,12 +173,7 @@ struct Scanner {
         advance()
         advance()
         var raw = ""
-        while true {
-            guard let c = peek(), !isNewline(c) else {
-                throw FernError.syntax("unterminated string: expected \(quote) before the end of the line", at: start)
-            }
-            advance()
-            if c == quote { break }
+        while let c = try stringCharacter(quote: quote, opened: start) {
             raw.append(c)
             if c == "\\", let escaped = peek(), !isNewline(escaped) { raw.append(advance()) }
         }

@@ -55,8 +55,8 @@ public struct JupyterNotebook {
             var entry = Cell(type: "code", id: "cell-\(cell.number)", source: Self.lines(cell.source))
             entry.outputs = []
             entry.metadata.fern = CellInfo(title: cell.title.isEmpty ? nil : cell.title, cache: cell.cached ? true : nil,
-                                           line: cell.firstLine, seconds: outcome.map { ($0.seconds * 1000).rounded() / 1000 },
-                                           fromCache: outcome.map { $0.ran ? nil : true } ?? nil)
+                                           line: cell.firstLine, seconds: outcome.map { Self.milliseconds($0.seconds) },
+                                           fromCache: outcome?.ran == false ? true : nil)
             if cell.kind == .parameters { entry.metadata.tags = ["parameters"] }
             if let outcome {
                 executionCount += 1
@@ -68,7 +68,7 @@ public struct JupyterNotebook {
         var fern = RunInfo(notebook: notebook.path)
         if let run {
             fern.run = NotebookReport.format(run.started)
-            fern.seconds = (run.seconds * 1000).rounded() / 1000
+            fern.seconds = Self.milliseconds(run.seconds)
             fern.status = NotebookReport(run: run).status
         }
         return Document(cells: cells, metadata: .init(fern: fern))
@@ -99,6 +99,9 @@ public struct JupyterNotebook {
         }
         return outputs
     }
+
+    /// Seconds rounded to the millisecond, for the metadata.
+    static func milliseconds(_ seconds: Double) -> Double { (seconds * 1000).rounded() / 1000 }
 
     /// nbformat's multi-line strings: a list of lines, each but the last ending in "\n".
     static func lines(_ text: String) -> [String] {

@@ -53,7 +53,7 @@ public enum ONNXExport {
     static func valueInfo(_ name: String, shape: [Int?]) -> Onnx_ValueInfoProto {
         var info = Onnx_ValueInfoProto()
         info.name = name
-        info.type.tensorType.elemType = Int32(ONNXTensors.float)
+        info.type.tensorType.elemType = ONNXTensors.float
         info.type.tensorType.shape.dim = shape.map { size in
             var dim = Onnx_TensorShapeProto.Dimension()
             if let size { dim.dimValue = Int64(size) } else { dim.dimParam = "N" }

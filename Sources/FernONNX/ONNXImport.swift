@@ -171,11 +171,7 @@ struct GraphReader {
             if let fused = fusedActivation(after: output) {
                 (activation, output) = (fused.activation, fused.output)
             }
-            let local = { (layers: [Layer]) in
-                for layer in layers where layer.name.hasPrefix(name + ".") { layer.name.removeFirst(name.count + 1) }
-            }
-            local(body.layers)
-            local(shortcut.layers)
+            Self.dropPrefix(name + ".", from: body.layers + shortcut.layers)
             let block = try ResidualLayer(body: body.layers, shortcut: shortcut.layers, activation: activation, name: name)
             return (block, output, body.shape)
         case "Mean":
@@ -190,9 +186,7 @@ struct GraphReader {
                 return Array(path.layers.dropLast())
             }
             let name = Self.fernName(nodes[log[0]].name) ?? "ensemble"
-            for (k, member) in members.enumerated() {
-                for layer in member where layer.name.hasPrefix("\(name).\(k).") { layer.name.removeFirst("\(name).\(k).".count) }
-            }
+            for (k, member) in members.enumerated() { Self.dropPrefix("\(name).\(k).", from: member) }
             let block = try EnsembleLayer(members: members, name: name)
             return (block, nodes[log[0]].output.first ?? "", paths[0].shape)
         default:
@@ -240,8 +234,9 @@ struct GraphReader {
         switch node.opType {
         case "Conv":
             guard shape.count == 3 else { throw ONNXError("\(where_()): a convolution needs images, its input is \(describeShape(shape))") }
-            let kernel = try ONNXTensors.fernKernel(try initializer(node, 1, "weights"))
-            guard kernel.rank == 4 else { throw ONNXError("\(where_()): the weights are \(describeShape(kernel.shape)), not [out, in, kh, kw]") }
+            let stored = try initializer(node, 1, "weights")
+            guard stored.rank == 4 else { throw ONNXError("\(where_()): the weights are \(describeShape(stored.shape)), not [out, in, kh, kw]") }
+            let kernel = try ONNXTensors.fernKernel(stored)
             guard try attributes.int("group", default: 1) == 1 else { throw ONNXError("\(where_()): grouped convolutions are not supported") }
             guard try attributes.ints("dilations", default: [1, 1]).allSatisfy({ $0 == 1 }) else {
                 throw ONNXError("\(where_()): dilated convolutions are not supported")
@@ -437,6 +432,12 @@ struct GraphReader {
     static func rowsInFernOrder(_ matrix: Tensor, maps: [Int]) throws -> Tensor {
         let (h, w, c) = (maps[0], maps[1], maps[2])
         return try matrix.reshaped([c, h, w, matrix.shape[1]]).permuted([1, 2, 0, 3]).reshaped([h * w * c, matrix.shape[1]])
+    }
+
+    /// Layers of a block named as Fern's export names them ("residual.conv2d") get back the
+    /// local names the block prefixes again when it is built.
+    static func dropPrefix(_ prefix: String, from layers: [Layer]) {
+        for layer in layers where layer.name.hasPrefix(prefix) { layer.name.removeFirst(prefix.count) }
     }
 
     /// The node's name where it is one Fern can use (letters, digits, "_" and the "." of a

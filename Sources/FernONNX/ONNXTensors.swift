@@ -18,16 +18,6 @@ enum ONNXTensors {
         return proto
     }
 
-    /// An int64 tensor (a Reshape's shape).
-    static func proto(int64 values: [Int64], name: String) -> Onnx_TensorProto {
-        var proto = Onnx_TensorProto()
-        proto.name = name
-        proto.dataType = int64
-        proto.dims = [Int64(values.count)]
-        proto.int64Data = values
-        return proto
-    }
-
     /// A float initializer as a Fern tensor; `what` names it in errors. Weights stored in an
     /// external file (as PyTorch's exporter writes them) are read from `folder`, where the model is.
     static func tensor(_ proto: Onnx_TensorProto, what: String, folder: URL? = nil) throws -> Tensor {

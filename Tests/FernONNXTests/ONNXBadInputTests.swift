@@ -55,6 +55,11 @@ import Testing
         wrongSize.graph.initializer[index].rawData.removeLast(4)
         #expect(Self.read(wrongSize).contains("the bias of node 'conv2d': 252 bytes of data for shape [64] (256 expected)"))
 
+        var flatKernel = try Self.exported()
+        let kernel = try #require(flatKernel.graph.initializer.firstIndex { $0.name == "conv2d.weight" })
+        flatKernel.graph.initializer[kernel].dims = [64, 1, 25]
+        #expect(Self.read(flatKernel).contains("node 'conv2d' (Conv): the weights are [64, 1, 25], not [out, in, kh, kw]"))
+
         var twoInputs = try Self.exported()
         twoInputs.graph.input.append(ONNXExport.valueInfo("mask", shape: [nil, 7]))
         #expect(Self.read(twoInputs).contains("Fern models take one input, this graph has 2 (input, mask)"))
