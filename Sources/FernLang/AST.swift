@@ -36,10 +36,14 @@ indirect enum Expr: Sendable {
     case none(SourceLocation)
     case variable(String, SourceLocation)
     case list([Expr], SourceLocation)
+    /// `{key: value, ...}`.
+    case dict([(key: Expr, value: Expr)], SourceLocation)
     /// `f"text {value:spec} ..."`.
     case format([FormatPart], SourceLocation)
     /// `[element for x in xs if condition]`: the element, then the clauses.
     case comprehension(Expr, [ComprehensionClause], SourceLocation)
+    /// `{key: value for x in xs if condition}`.
+    case dictComprehension(key: Expr, value: Expr, [ComprehensionClause], SourceLocation)
     /// `-x` or `not x`; the token is the operator.
     case unary(Token, Expr)
     /// Arithmetic and comparisons; the token is the operator.
@@ -56,7 +60,7 @@ indirect enum Expr: Sendable {
     var location: SourceLocation {
         switch self {
         case .number(_, let l), .string(_, let l), .bool(_, let l), .none(let l), .variable(_, let l),
-             .list(_, let l), .format(_, let l), .comprehension(_, _, let l), .range(_, _, let l), .lambda(_, _, let l), .call(_, _, _, let l),
+             .list(_, let l), .dict(_, let l), .format(_, let l), .comprehension(_, _, let l), .dictComprehension(_, _, _, let l), .range(_, _, let l), .lambda(_, _, let l), .call(_, _, _, let l),
              .index(_, _, let l), .member(_, _, let l):
             l
         case .unary(let op, _), .binary(_, let op, _), .logical(_, let op, _):
@@ -70,6 +74,13 @@ indirect enum Stmt: Sendable {
     case expression(Expr)
     /// `a = value` or `a, b = value` (destructuring a list).
     case assign([String], Expr, SourceLocation)
+    /// `xs[i] = value` or `d[key] = value` on a list or dictionary held in a variable; with an
+    /// operator, `d[key] += value`.
+    case assignItem(name: String, key: Expr, Expr, augmenting: Token?, SourceLocation)
+    /// `try { } catch e { }`: runs the handler, with `e` the error's message, when the body fails.
+    case `try`(body: [Stmt], errorName: String?, handler: [Stmt], SourceLocation)
+    /// `use "helpers.fern"`: runs the file once, at the top level, into the global scope.
+    case use(path: String, SourceLocation)
     case function(name: String, [FunctionParameter], body: [Stmt], SourceLocation)
     case `return`(Expr?, SourceLocation)
     /// `for x in xs { }`, or `for a, b in pairs { }` unpacking each element.

@@ -16,13 +16,11 @@ extension Expr {
                 case .value(let value, let spec): "{" + value.parenthesized + (spec.map { ":" + $0.text } ?? "") + "}"
                 }
             }.joined() + "\""
+        case .dict(let entries, _): "{" + entries.map { "\($0.key.parenthesized): \($0.value.parenthesized)" }.joined(separator: ", ") + "}"
         case .comprehension(let element, let clauses, _):
-            "[" + ([element.parenthesized] + clauses.map { clause in
-                switch clause {
-                case .for(let names, let sequence, _): "for \(names.joined(separator: ", ")) in \(sequence.parenthesized)"
-                case .if(let condition): "if \(condition.parenthesized)"
-                }
-            }).joined(separator: " ") + "]"
+            "[" + ([element.parenthesized] + clauses.map(\.parenthesized)).joined(separator: " ") + "]"
+        case .dictComprehension(let key, let value, let clauses, _):
+            "{" + (["\(key.parenthesized): \(value.parenthesized)"] + clauses.map(\.parenthesized)).joined(separator: " ") + "}"
         case .unary(let op, let operand): "(\(op.lexeme)\(op.kind == .not ? " " : "")\(operand.parenthesized))"
         case .binary(let left, let op, let right), .logical(let left, let op, let right):
             "(\(left.parenthesized) \(op.lexeme) \(right.parenthesized))"
@@ -51,6 +49,15 @@ extension IndexItem {
         case .single(let expr): expr.parenthesized
         case .slice(let start, let end, let step):
             (start?.parenthesized ?? "") + ":" + (end?.parenthesized ?? "") + (step.map { ":" + $0.parenthesized } ?? "")
+        }
+    }
+}
+
+extension ComprehensionClause {
+    var parenthesized: String {
+        switch self {
+        case .for(let names, let sequence, _): "for \(names.joined(separator: ", ")) in \(sequence.parenthesized)"
+        case .if(let condition): "if \(condition.parenthesized)"
         }
     }
 }

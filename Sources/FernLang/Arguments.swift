@@ -11,8 +11,13 @@ struct Arguments {
     private(set) var rest: [Value] = []
 
     init(for builtin: Builtin, _ positional: [Value], _ keywords: [(String, Value)]) throws {
-        function = builtin.name
-        let parameters = builtin.parameters
+        try self.init(function: builtin.name, builtin.parameters, usage: builtin.signature, positional, keywords)
+    }
+
+    /// Binds to `parameters`; errors name `function` and show `usage`.
+    init(function: String, _ parameters: [BuiltinParameter], usage: String,
+         _ positional: [Value], _ keywords: [(String, Value)]) throws {
+        self.function = function
         var remaining = positional[...]
         for parameter in parameters {
             if parameter.variadic {
@@ -37,7 +42,7 @@ struct Arguments {
             if let defaultValue = parameter.defaultValue {
                 values[parameter.name] = defaultValue
             } else if values[parameter.name] == nil {
-                throw FernError.runtime("\(function)() is missing a value for '\(parameter.name)'; usage: \(builtin.signature)")
+                throw FernError.runtime("\(function)() is missing a value for '\(parameter.name)'; usage: \(usage)")
             }
         }
     }
@@ -171,7 +176,7 @@ func tensorFromValue(_ value: Value) throws -> Tensor {
     }
 }
 
-/// The elements of a list, range, string or tensor (its first axis), as a list.
+/// The elements of a list, range, string, dictionary (its keys) or tensor (its first axis), as a list.
 func listElements(of value: Value) throws -> [Value] {
     switch value {
     case .list(let items): return items
@@ -180,6 +185,7 @@ func listElements(of value: Value) throws -> [Value] {
         guard count <= 1_000_000 else { throw FernError.runtime("list: the range has \(count) elements, too many to list") }
         return (0..<count).map { .number(start + Double($0) * step) }
     case .string(let s): return s.map { .string(String($0)) }
+    case .dict(let d): return d.keys
     case .tensor(let t):
         guard t.rank > 0 else { throw FernError.runtime("list: cannot list the elements of a scalar tensor") }
         if t.rank == 1 { return t.scalars.map { .number(Double($0)) } }

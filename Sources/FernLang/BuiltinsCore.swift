@@ -7,19 +7,20 @@ extension Builtins {
             interpreter.output(args.rest.map(\.description).joined(separator: " "))
             return .none
         },
-        Builtin("help(topic=none)", "Shows how to call a function and what it does; help(\"@\") explains an operator, help(\"np.dot\") a Python name; help() lists all built-ins.") { args, interpreter in
+        Builtin("help(topic=none)", "Shows how to call a function and what it does; help(\"@\") explains an operator, help(\"append\") a method, help(\"np.dot\") a Python name; help() lists all built-ins.") { args, interpreter in
             interpreter.output(helpText(for: args.optional("topic")))
             return .none
         },
-        Builtin("len(x)", "Number of elements of a list, string, range, tensor (first axis) or dataset.") { args, _ in
+        Builtin("len(x)", "Number of elements of a list, dict, string, range, tensor (first axis) or dataset.") { args, _ in
             let x = args.value("x")
             switch x {
             case .list(let items): return .number(Double(items.count))
+            case .dict(let d): return .number(Double(d.count))
             case .string(let s): return .number(Double(s.count))
             case .range: return .number(Double(x.rangeCount))
             case .tensor(let t) where t.rank > 0: return .number(Double(t.shape[0]))
             case .dataset(let d): return .number(Double(d.count))
-            default: throw args.failure("x", expected: "a list, string, range, tensor or dataset", got: x)
+            default: throw args.failure("x", expected: "a list, dict, string, range, tensor or dataset", got: x)
             }
         },
         Builtin("range(start, end=none, step=1)", "Numbers from start up to (not including) end; range(n) counts 0..n-1.") { args, _ in
@@ -29,8 +30,18 @@ extension Builtins {
             guard let end = args.optional("end") else { return .range(start: 0, end: first, step: step) }
             return .range(start: first, end: try args.number("end"), step: step)
         },
-        Builtin("list(x)", "The elements of a range, string, list or tensor (first axis) as a list.") { args, _ in
+        Builtin("list(x)", "The elements of a range, string, list, dict (its keys) or tensor (first axis) as a list.") { args, _ in
             .list(try listElements(of: args.value("x")))
+        },
+        Builtin("dict(pairs=[])", "A dictionary from [key, value] pairs, e.g. dict(zip(names, counts)); a copy of a dict.") { args, _ in
+            let pairs = args.value("pairs")
+            if case .dict = pairs { return pairs }
+            return .dict(try FernDictionary(try listElements(of: pairs).map { pair in
+                guard case .list(let items) = pair, items.count == 2 else {
+                    throw FernError.runtime("dict: each pair must be a [key, value] list, got \(pair.repr.prefix(40))")
+                }
+                return (items[0], items[1])
+            }))
         },
         Builtin("str(x)", "The value as text, as print shows it.") { args, _ in
             .string(args.value("x").description)
@@ -112,6 +123,8 @@ extension Builtins {
             return "\(builtin.signature)\n    \(builtin.doc)"
         case .string(let name)? where named[name] != nil:
             return helpText(for: .builtin(named[name]!))
+        case .string(let name)? where Methods.help(for: name) != nil:
+            return Methods.help(for: name)!
         case .string(let symbol)? where PythonNames.operators[symbol] != nil:
             return PythonNames.operators[symbol]!
         case .string(let name)? where PythonNames.names[name] != nil:

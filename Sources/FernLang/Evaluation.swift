@@ -8,6 +8,14 @@ extension Interpreter {
         case .none: return .none
         case .variable(let name, let location): return try lookup(name, in: scope, at: location)
         case .list(let items, _): return .list(try items.map { try evaluate($0, in: scope) })
+        case .dict(let entries, _):
+            var dictionary = FernDictionary()
+            for (keyExpr, valueExpr) in entries {
+                let key = try evaluate(keyExpr, in: scope)
+                let value = try evaluate(valueExpr, in: scope)
+                try locating(keyExpr.location) { try dictionary.set(key, value) }
+            }
+            return .dict(dictionary)
         case .format(let parts, _):
             return .string(try parts.map { part in
                 switch part {
@@ -18,7 +26,18 @@ extension Interpreter {
                     return try spec.format(value)
                 }
             }.joined())
-        case .comprehension(let element, let clauses, _): return try comprehension(element, clauses, in: scope)
+        case .comprehension(let element, let clauses, _):
+            var results: [Value] = []
+            try comprehension(clauses, in: scope) { results.append(try evaluate(element, in: $0)) }
+            return .list(results)
+        case .dictComprehension(let keyExpr, let valueExpr, let clauses, _):
+            var dictionary = FernDictionary()
+            try comprehension(clauses, in: scope) { inner in
+                let key = try evaluate(keyExpr, in: inner)
+                let value = try evaluate(valueExpr, in: inner)
+                try locating(keyExpr.location) { try dictionary.set(key, value) }
+            }
+            return .dict(dictionary)
         case .unary(let op, let operand):
             let value = try evaluate(operand, in: scope)
             if op.kind == .not { return .bool(!value.isTruthy) }
@@ -41,16 +60,29 @@ extension Interpreter {
         case .lambda(let parameters, let body, _):
             return .function(UserFunction(name: "lambda", parameters: parameters, body: [], expression: body, closure: scope,
                                               origin: currentSource))
-        case .call(.member(.variable(let name, _), let method, _), let argumentExprs, let keywordExprs, let location)
-            where ["append", "extend"].contains(method) && isList(scope.lookup(name)):
-            return try changeList(name, method, argumentExprs, keywordExprs, in: scope, at: location)
         case .call(let calleeExpr, let argumentExprs, let keywordExprs, let location):
-            let callee = try evaluate(calleeExpr, in: scope)
+            let callee: Value
+            if case .member(let baseExpr, let name, let memberLocation) = calleeExpr {
+                try checkModulePath(calleeExpr, in: scope)
+                let base = try evaluate(baseExpr, in: scope)
+                if Methods.has(base, name) {
+                    let arguments = try argumentExprs.map { try evaluate($0, in: scope) }
+                    let keywords = try keywordExprs.map { ($0.name, try evaluate($0.value, in: scope)) }
+                    return try callMethod(name, of: base, baseExpr, arguments, keywords, in: scope, at: memberLocation)
+                }
+                callee = try locating(memberLocation) { try member(base, name) }
+            } else {
+                callee = try evaluate(calleeExpr, in: scope)
+            }
             let arguments = try argumentExprs.map { try evaluate($0, in: scope) }
             let keywords = try keywordExprs.map { ($0.name, try evaluate($0.value, in: scope)) }
             return try call(callee, arguments, keywords, at: location)
         case .index(let baseExpr, let items, let location):
             let base = try evaluate(baseExpr, in: scope)
+            if case .dict(let dictionary) = base {
+                let key = try itemKey(items, in: scope, at: location)
+                return try locating(location) { try dictionary.lookup(key) }
+            }
             let indices = try items.map { try evaluateIndex($0, in: scope) }
             return try locating(location) { try index(base, indices) }
         case .member(let baseExpr, let name, let location):
@@ -113,16 +145,22 @@ func wholeNumber(_ value: Value, what: String) throws -> Int {
 }
 
 extension Interpreter {
-    /// `[element for x in xs if condition ...]`: the clauses nest left to right, as Python's
-    /// do; the loop variables live in a scope of the comprehension's own and do not leak.
-    func comprehension(_ element: Expr, _ clauses: [ComprehensionClause], in scope: Environment) throws -> Value {
+    /// The key inside `d[...]`, or `xs[...]` on the left of `=`: one value, not a slice.
+    func itemKey(_ items: [IndexItem], in scope: Environment, at location: SourceLocation) throws -> Value {
+        guard items.count == 1, case .single(let keyExpr) = items[0] else {
+            throw FernError.runtime("expected one key in [...], not a slice or several", at: location)
+        }
+        return try evaluate(keyExpr, in: scope)
+    }
+
+    /// Runs a comprehension's clauses, nested left to right as Python's are, calling `body` in
+    /// the innermost one; the loop variables live in a scope of the comprehension's own and do
+    /// not leak.
+    func comprehension(_ clauses: [ComprehensionClause], in scope: Environment,
+                       _ body: (Environment) throws -> Void) throws {
         let inner = Environment(parent: scope)
-        var results: [Value] = []
         func run(_ k: Int) throws {
-            guard k < clauses.count else {
-                results.append(try evaluate(element, in: inner))
-                return
-            }
+            guard k < clauses.count else { return try body(inner) }
             switch clauses[k] {
             case .for(let names, let sequenceExpr, let location):
                 let sequence = try evaluate(sequenceExpr, in: inner)
@@ -137,36 +175,5 @@ extension Interpreter {
             }
         }
         try run(0)
-        return .list(results)
-    }
-}
-
-extension Interpreter {
-    func isList(_ value: Value?) -> Bool {
-        if case .list? = value { true } else { false }
-    }
-
-    /// `xs.append(x)` and `xs.extend(ys)` on a list held in a variable: the variable's list
-    /// grows where it lives, as Python's list does.
-    func changeList(_ name: String, _ method: String, _ argumentExprs: [Expr], _ keywordExprs: [KeywordArgument],
-                    in scope: Environment, at location: SourceLocation) throws -> Value {
-        guard argumentExprs.count == 1, keywordExprs.isEmpty else {
-            throw FernError.runtime("\(name).\(method)() takes one value, got \(argumentExprs.count + keywordExprs.count)", at: location)
-        }
-        let argument = try evaluate(argumentExprs[0], in: scope)
-        guard case .list(var items)? = scope.lookup(name) else { return .none }
-        if method == "append" {
-            items.append(argument)
-        } else {
-            items += try locating(argumentExprs[0].location) {
-                do {
-                    return try listElements(of: argument)
-                } catch {
-                    throw FernError.runtime("\(name).extend() takes a list, range, string or tensor, got a \(argument.typeName)")
-                }
-            }
-        }
-        scope.update(name, .list(items))
-        return .none
     }
 }

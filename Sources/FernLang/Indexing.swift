@@ -28,6 +28,12 @@ extension Interpreter {
         }
     }
 
+    /// `container[key]` for one key: a dictionary's value or a list's, string's or tensor's element.
+    func item(of container: Value, at key: Value) throws -> Value {
+        if case .dict(let d) = container { return try d.lookup(key) }
+        return try index(container, [.single(try wholeNumber(key, what: "an index"))])
+    }
+
     /// An element (`.element`) or a sub-sequence (`.slice`) of `items`.
     private func indexSequence(_ items: [Value], _ subscripts: [Subscript], kind: String) throws -> SequencePart {
         guard subscripts.count == 1 else { throw FernError.runtime("a \(kind) takes one index, got \(subscripts.count)") }
@@ -100,6 +106,8 @@ extension Interpreter {
             return try each(0..<sequence.rangeCount) { .number(start + Double($0) * step) }
         case .string(let text):
             return try each(text) { .string(String($0)) }
+        case .dict(let d):
+            return try each(d.keys) { $0 }
         case .tensor(let tensor):
             guard tensor.rank > 0 else { throw FernError.runtime("cannot iterate over a scalar tensor", at: location) }
             return try each(0..<tensor.shape[0]) { i in try locating(location) { .tensor(try tensor.indexed(i)) } }

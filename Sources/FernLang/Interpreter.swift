@@ -23,7 +23,11 @@ public final class Interpreter {
     let globalScope = Environment()
     private var callDepth = 0
     /// The source being run, recorded in the functions it defines.
-    private(set) var currentSource = SourceText(text: "", file: "<input>")
+    var currentSource = SourceText(text: "", file: "<input>")
+    /// The files `use` has run (resolved paths), each run once; and those being run now, outermost
+    /// first, to report a cycle.
+    var usedFiles: Set<String> = []
+    var filesInUse: [String] = []
     /// Deep enough for honest recursion, far below what the stack can hold.
     static let maxCallDepth = 200
 
@@ -50,9 +54,10 @@ public final class Interpreter {
         }
     }
 
-    /// Forgets every variable.
+    /// Forgets every variable, and which files `use` has run.
     public func reset() {
         globalScope.removeAll()
+        usedFiles.removeAll()
     }
 
     /// Runs `source` and returns the value of its last statement when that is
@@ -60,25 +65,34 @@ public final class Interpreter {
     public func run(_ source: String, file: String = "<input>") throws -> Value? {
         let enclosingSource = currentSource
         currentSource = SourceText(text: source, file: file)
-        defer { currentSource = enclosingSource }
+        // A file that uses the one being run makes a cycle.
+        let identity = Interpreter.identity(ofFile: file)
+        if let identity { filesInUse.append(identity) }
+        defer {
+            currentSource = enclosingSource
+            if identity != nil { filesInUse.removeLast() }
+        }
         do {
-            return try onLargeStack {
-                let program = try Parser.parse(source)
-                var last: Value?
-                for statement in program {
-                    last = nil
-                    if case .expression(let expr) = statement {
-                        last = try evaluate(expr, in: globalScope)
-                    } else {
-                        _ = try execute(statement, in: globalScope)
-                    }
-                }
-                if case .none? = last { return nil }
-                return last
-            }
+            return try onLargeStack { try runProgram(source) }
         } catch let error as FernError {
             throw error.attached(to: source, file: file)
         }
+    }
+
+    /// Parses and runs `source` (the current source) at the top level.
+    func runProgram(_ source: String) throws -> Value? {
+        let program = try Parser.parse(source)
+        var last: Value?
+        for statement in program {
+            last = nil
+            if case .expression(let expr) = statement {
+                last = try evaluate(expr, in: globalScope)
+            } else {
+                _ = try execute(statement, in: globalScope)
+            }
+        }
+        if case .none? = last { return nil }
+        return last
     }
 
     /// Parses `source` without running it, throwing its first syntax error.
@@ -123,6 +137,24 @@ public final class Interpreter {
             _ = try evaluate(expr, in: scope)
         case .assign(let names, let expr, let location):
             try assign(names, try evaluate(expr, in: scope), in: scope, at: location)
+        case .assignItem(let name, let keyExpr, let expr, let augmenting, let location):
+            let key = try evaluate(keyExpr, in: scope)
+            var value = try evaluate(expr, in: scope)
+            if let op = augmenting {
+                guard let container = scope.lookup(name) else { throw FernError.runtime("unknown name '\(name)'", at: location) }
+                let current = try locating(keyExpr.location) { try item(of: container, at: key) }
+                value = try locating(op.location) { try binary(op, current, value) }
+            }
+            try setItem(of: name, key: key, to: value, in: scope, at: keyExpr.location)
+        case .try(let body, let errorName, let handler, _):
+            do {
+                return try execute(body, in: scope)
+            } catch let error as FernError where !shouldStop() {
+                if let errorName { scope.assign(errorName, .string(error.message)) }
+                return try execute(handler, in: scope)
+            }
+        case .use(let path, let location):
+            try use(path, at: location)
         case .function(let name, let parameters, let body, _):
             scope.define(name, .function(UserFunction(name: name, parameters: parameters, body: body,
                                                       expression: nil, closure: scope, origin: currentSource)))

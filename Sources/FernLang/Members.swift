@@ -6,11 +6,16 @@ extension Interpreter {
     func member(_ base: Value, _ name: String) throws -> Value {
         let members = Interpreter.members(of: base)
         guard let value = members[name] else {
-            let known = members.keys.sorted()
+            if let method = Methods.of(base)[name] {
+                throw FernError.runtime("'\(name)' is a method of a \(base.typeName); call it: \(method.signature)")
+            }
+            let methods = Methods.of(base)
+            let shown = { (known: String) in methods[known] == nil ? known : "\(known)()" }
+            let known = (Array(members.keys) + methods.keys).sorted()
             let python = { if case .model = base { PythonNames.modelMethods[name] } else { PythonNames.valueMethods[name] } }()
             let hint = python.map { "; in Fern: \($0)" }
-                ?? closestName(to: name, among: Set(known)).map { "; did you mean '\($0)'?" }
-                ?? (known.isEmpty ? "" : "; members: " + known.joined(separator: ", "))
+                ?? closestName(to: name, among: Set(known)).map { "; did you mean '\(shown($0))'?" }
+                ?? (known.isEmpty ? "" : "; members: " + known.map(shown).joined(separator: ", "))
             throw FernError.runtime("a \(base.typeName) has no member '\(name)'\(hint)")
         }
         return value
@@ -18,7 +23,7 @@ extension Interpreter {
 
     /// The names `value.name` accepts, sorted (for the REPL's tab completion).
     public static func memberNames(of value: Value) -> [String] {
-        members(of: value).keys.sorted()
+        (Array(members(of: value).keys) + Methods.of(value).keys).sorted()
     }
 
     private static func members(of value: Value) -> [String: Value] {

@@ -39,10 +39,11 @@ extension Interpreter {
         throw FernError.runtime("unsupported operand types for \(op.lexeme): \(a.typeName) and \(b.typeName)")
     }
 
-    /// `item in container`: an equal element of a list, a substring of a string, a number of a range.
+    /// `item in container`: an equal element of a list, a key of a dictionary, a substring of a string, a number of a range.
     func contains(_ container: Value, _ item: Value) throws -> Bool {
         switch (container, item) {
         case (.list(let items), _): return items.contains { $0.equals(item) }
+        case (.dict(let d), _): return d.value(at: item) != nil
         case (.string(let text), .string(let part)): return part.isEmpty || text.contains(part)
         case (.string, _): throw FernError.runtime("'in' a string needs a string on its left, got a \(item.typeName)")
         case (.range(let start, _, let step), .number(let n)):
@@ -50,7 +51,7 @@ extension Interpreter {
             return position == position.rounded() && position >= 0 && Int(exactly: position).map { $0 < container.rangeCount } == true
         case (.range, _): return false
         default:
-            throw FernError.runtime("'in' needs a list, string or range on its right, got a \(container.typeName)")
+            throw FernError.runtime("'in' needs a list, dict, string or range on its right, got a \(container.typeName)")
         }
     }
 

@@ -51,6 +51,9 @@ struct Parser {
             return token.kind == .break ? .break(token.location) : .continue(token.location)
         case .if: return try ifStatement()
         case .else: throw error("'else' without a matching 'if'")
+        case .try: return try tryStatement()
+        case .catch: throw error("'catch' without a matching 'try'")
+        case .use: return try useStatement()
         default: return try expressionOrAssignment()
         }
     }
@@ -146,17 +149,53 @@ struct Parser {
         advance()
         let condition = try expression()
         let thenBranch = try block("after the 'if' condition")
-        // Allow `}` and `else` on separate lines.
-        var lookahead = current
-        while tokens[lookahead].kind == .newline { lookahead += 1 }
-        guard tokens[lookahead].kind == .else else { return .if(condition, then: thenBranch, else: nil) }
-        current = lookahead + 1
+        guard matchAfterNewlines(.else) else { return .if(condition, then: thenBranch, else: nil) }
         if check(.if) { return .if(condition, then: thenBranch, else: [try ifStatement()]) }
         return .if(condition, then: thenBranch, else: try block("after 'else'"))
     }
 
+    /// Consumes `kind` when it is the next token after any newlines (`}` and `else` or `catch`
+    /// on separate lines); otherwise consumes nothing.
+    private mutating func matchAfterNewlines(_ kind: TokenKind) -> Bool {
+        var lookahead = current
+        while tokens[lookahead].kind == .newline { lookahead += 1 }
+        guard tokens[lookahead].kind == kind else { return false }
+        current = lookahead + 1
+        return true
+    }
+
+    private mutating func tryStatement() throws -> Stmt {
+        let location = advance().location
+        let body = try block("after 'try'")
+        guard matchAfterNewlines(.catch) else { throw error("expected 'catch' after the 'try' block") }
+        let name = check(.identifier) ? advance().lexeme : nil
+        return .try(body: body, errorName: name, handler: try block(name == nil ? "after 'catch'" : "after 'catch \(name!)'"), location)
+    }
+
+    private mutating func useStatement() throws -> Stmt {
+        let token = advance()
+        guard functionDepth == 0 else { throw error("'use' belongs at the top level, not inside a function", at: token) }
+        let path = try consume(.string, "expected a file name in quotes after 'use', e.g. use \"helpers.fern\"")
+        return .use(path: path.text, path.location)
+    }
+
     private mutating func expressionOrAssignment() throws -> Stmt {
         let first = try expression()
+        if let (kind, lexeme) = peek.kind.augmentedOperator {
+            let token = advance()
+            let op = Token(kind: kind, lexeme: lexeme, location: token.location)
+            let value = try expression()
+            if case .variable(let name, let location) = first {
+                return .assign([name], .binary(first, op, value), location)
+            }
+            let (name, key) = try itemTarget(first)
+            return .assignItem(name: name, key: key, value, augmenting: op, token.location)
+        }
+        if check(.equal), case .index = first {
+            let equals = advance()
+            let (name, key) = try itemTarget(first)
+            return .assignItem(name: name, key: key, try expression(), augmenting: nil, equals.location)
+        }
         guard check(.comma) || check(.equal) else { return .expression(first) }
         var targets = [first]
         while match(.comma) { targets.append(try expression()) }
@@ -168,6 +207,20 @@ struct Parser {
             return name
         }
         return .assign(names, try expression(), equals.location)
+    }
+
+    /// The variable and key of `name[key]` on the left of `=`.
+    private func itemTarget(_ target: Expr) throws -> (String, Expr) {
+        guard case .index(let base, let items, _) = target else {
+            throw FernError.syntax("cannot assign to this expression; expected a variable name or name[key]", at: target.location)
+        }
+        guard case .variable(let name, _) = base else {
+            throw FernError.syntax("can only assign to an item of a list or dictionary held in a variable, as in name[key] = value", at: base.location)
+        }
+        guard items.count == 1, case .single(let key) = items[0] else {
+            throw FernError.syntax("assigning to a slice or to several indices is not supported; assign name[key] = value", at: target.location)
+        }
+        return (name, key)
     }
 
     // MARK: Token helpers

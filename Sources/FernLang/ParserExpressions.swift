@@ -183,10 +183,12 @@ extension Parser {
         return .call(callee, arguments, keywords, callee.location)
     }
 
-    /// The `for ... in ...` and `if ...` clauses after a comprehension's element, and the ']'.
-    private mutating func comprehension(_ element: Expr, at location: SourceLocation) throws -> Expr {
+    /// The `for ... in ...` and `if ...` clauses after a comprehension's element, and the
+    /// closing ']' (a list's) or '}' (a dictionary's).
+    private mutating func comprehensionClauses(closing: TokenKind) throws -> [ComprehensionClause] {
         var clauses: [ComprehensionClause] = []
-        while !check(.rightBracket) {
+        let (close, kind) = closing == .rightBracket ? ("]", "list") : ("}", "dictionary")
+        while !check(closing) {
             if check(.for) {
                 let forLocation = advance().location
                 let names = try loopNames()
@@ -194,11 +196,39 @@ extension Parser {
             } else if match(.if) {
                 clauses.append(.if(try or()))
             } else {
-                throw error("expected 'for', 'if' or ']' in the list comprehension, found \(peek.quoted)")
+                throw error("expected 'for', 'if' or '\(close)' in the \(kind) comprehension, found \(peek.quoted)")
             }
+            if closing == .rightBrace { skipNewlines() }
         }
         advance()
-        return .comprehension(element, clauses, location)
+        return clauses
+    }
+
+    /// `{key: value, ...}` or `{key: value for ...}`, after the '{'; newlines between entries
+    /// are allowed.
+    private mutating func dictionary(at location: SourceLocation) throws -> Expr {
+        var entries: [(key: Expr, value: Expr)] = []
+        skipNewlines()
+        while !check(.rightBrace) {
+            let key = try expression()
+            try consume(.colon, check(.comma) || check(.rightBrace)
+                ? "expected ':' after the dictionary key; Fern has no sets, use a list [...]"
+                : "expected ':' after the dictionary key")
+            let value = try expression()
+            skipNewlines()
+            if entries.isEmpty, check(.for) {
+                return .dictComprehension(key: key, value: value, try comprehensionClauses(closing: .rightBrace), location)
+            }
+            entries.append((key, value))
+            if !match(.comma) { break }
+            skipNewlines()
+        }
+        try consume(.rightBrace, "expected '}' or ',' after the dictionary entry")
+        return .dict(entries, location)
+    }
+
+    private mutating func skipNewlines() {
+        while check(.newline) { advance() }
     }
 
     private mutating func indexItem() throws -> IndexItem {
@@ -234,11 +264,16 @@ extension Parser {
             var items: [Expr] = []
             while !check(.rightBracket) {
                 items.append(try expression())
-                if items.count == 1, check(.for) { return try comprehension(items[0], at: token.location) }
+                if items.count == 1, check(.for) {
+                    return .comprehension(items[0], try comprehensionClauses(closing: .rightBracket), token.location)
+                }
                 if !match(.comma) { break }
             }
             try consume(.rightBracket, "expected ']' after list items")
             return .list(items, token.location)
+        case .leftBrace:
+            advance()
+            return try dictionary(at: token.location)
         default:
             throw error("expected an expression, found \(token.quoted)")
         }

@@ -32,7 +32,7 @@ enum PythonNames {
         // Python.
         "True": "true", "False": "false", "None": "none", "elif": "else if", "lambda": "x -> expression",
         "import": "nothing to import: every function is built in", "from": "nothing to import: every function is built in",
-        "dict": "a list of [key, value] lists (no dictionaries yet)", "isinstance": "type(x) == \"list\"",
+        "isinstance": "type(x) == \"list\"", "set": "a list, or a dict's keys",
         "plt.imshow": "image(t)", "plt.plot": "line_chart(values)", "plt.bar": "bar_chart(values)", "plt.hist": "histogram(values)",
         "plt.show": "show(figure)", "plt.savefig": "save_figure(figure, path)",
     ]
@@ -53,7 +53,7 @@ enum PythonNames {
         "length": "len(xs)", "size": "len(xs), or shape(t)", "count": "len(xs)", "sort": "sorted(xs)", "reverse": "sorted(xs, reverse=true)",
         "index": "argmax([x == y for x in xs])", "mean": "mean(t)", "sum": "sum(t)", "max": "max(t)", "min": "min(t)",
         "reshape": "reshape(t, shape)", "T": "transpose(t)", "numpy": "the tensor itself", "item": "item(t)",
-        "argmax": "argmax(t)", "keys": "a list of [key, value] lists (no dictionaries yet)", "append": "xs.append(x), on a list held in a variable",
+        "argmax": "argmax(t)", "keys": "d.keys(), on a dict", "append": "xs.append(x), on a list", "items": "d.items(), on a dict",
     ]
 
     /// What each operator does, for `help("@")`.

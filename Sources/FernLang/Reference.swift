@@ -29,12 +29,17 @@ extension Builtins {
             }
             lines.append("")
         }
+        lines += ["## Methods", "", "Called on a value, as in Python; those that change a list or dictionary change the variable holding it.",
+                  "", "| method | what it does |", "|---|---|"]
+        lines += Methods.all.map { "| `\($0.signature)` | \($0.doc.replacingOccurrences(of: "|", with: "\\|")) |" }
+        lines.append("")
         return lines.joined(separator: "\n")
     }
 
     /// Help for one built-in by name, with a suggestion when it is unknown.
     public static func help(for name: String) -> String {
         if let builtin = named[name] { return helpText(for: .builtin(builtin)) }
+        if let help = Methods.help(for: name) { return help }
         let hint = closestName(to: name, among: Set(all.map(\.name))).map { "; did you mean '\($0)'?" } ?? ""
         return "no built-in named '\(name)'\(hint)"
     }

@@ -186,6 +186,7 @@ struct Scanner {
         let two: [String: TokenKind] = [
             "**": .starStar, "->": .arrow, "..": .dotDot, "==": .equalEqual,
             "!=": .bangEqual, "<=": .lessEqual, ">=": .greaterEqual,
+            "+=": .plusEqual, "-=": .minusEqual, "*=": .starEqual, "/=": .slashEqual,
         ]
         if let next = peek(1), let kind = two[String([c, next])] {
             advance(); advance()

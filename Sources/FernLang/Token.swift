@@ -4,19 +4,32 @@ enum TokenKind: Equatable, Sendable {
     case comma, dot, colon, semicolon, newline
     case plus, minus, star, slash, percent, at, starStar, arrow, dotDot
     case equal, equalEqual, bangEqual, less, lessEqual, greater, greaterEqual
+    /// `+=`, `-=`, `*=`, `/=`.
+    case plusEqual, minusEqual, starEqual, slashEqual
     case identifier, string, number
     /// `f"..."`: its text as written between the quotes (escapes unresolved), for the parser.
     case formatString
-    case and, or, not, `true`, `false`, none, def, `return`, `for`, `in`, `if`, `else`, `while`, `break`, `continue`
+    case and, or, not, `true`, `false`, none, def, `return`, `for`, `in`, `if`, `else`, `while`, `break`, `continue`, `try`, `catch`, use
     /// `not in`, made by the parser from the two words.
     case notIn
     case eof
+
+    /// The operator of an augmented assignment (`+` for `+=`), nil for other tokens.
+    var augmentedOperator: (kind: TokenKind, lexeme: String)? {
+        switch self {
+        case .plusEqual: (.plus, "+")
+        case .minusEqual: (.minus, "-")
+        case .starEqual: (.star, "*")
+        case .slashEqual: (.slash, "/")
+        default: nil
+        }
+    }
 
     /// Reserved words, by spelling.
     static let keywords: [String: TokenKind] = [
         "and": .and, "or": .or, "not": .not, "true": .true, "false": .false, "none": .none,
         "def": .def, "return": .return, "for": .for, "in": .in, "if": .if, "else": .else,
-        "while": .while, "break": .break, "continue": .continue,
+        "while": .while, "break": .break, "continue": .continue, "try": .try, "catch": .catch, "use": .use,
     ]
 }
 

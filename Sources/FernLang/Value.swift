@@ -11,6 +11,8 @@ public enum Value {
     case bool(Bool)
     case none
     case list([Value])
+    /// `{key: value, ...}`, in insertion order.
+    case dict(FernDictionary)
     case tensor(Tensor)
     /// `start..end` stepping by `step`, end exclusive; iterated lazily.
     case range(start: Double, end: Double, step: Double)
@@ -31,6 +33,7 @@ public enum Value {
         case .bool: "bool"
         case .none: "none"
         case .list: "list"
+        case .dict: "dict"
         case .tensor: "tensor"
         case .range: "range"
         case .function, .builtin: "function"
@@ -50,6 +53,7 @@ public enum Value {
         case .number(let n): n != 0
         case .string(let s): !s.isEmpty
         case .list(let items): !items.isEmpty
+        case .dict(let d): d.count > 0
         case .range: rangeCount > 0
         default: true
         }
@@ -71,6 +75,7 @@ public enum Value {
         case (.bool(let a), .bool(let b)): a == b
         case (.none, .none): true
         case (.list(let a), .list(let b)): a.count == b.count && zip(a, b).allSatisfy { $0.equals($1) }
+        case (.dict(let a), .dict(let b)): a.equals(b)
         case (.tensor(let a), .tensor(let b)): a.shape == b.shape && a.scalars == b.scalars
         case (.range(let a, _, let stepA), .range(let b, _, let stepB)):
             // Equal when they produce the same numbers, compared without listing them.
@@ -95,6 +100,7 @@ extension Value: CustomStringConvertible {
         case .bool(let b): return b ? "true" : "false"
         case .none: return "none"
         case .list(let items): return "[" + items.map(\.repr).joined(separator: ", ") + "]"
+        case .dict(let d): return d.description
         case .tensor(let t): return t.description
         case .range(let start, let end, let step):
             let text = "\(Value.number(start))..\(Value.number(end))"

@@ -19,6 +19,7 @@ public struct StoredValue: Codable {
         case bool(Bool)
         case none
         case list([Form])
+        case dict(keys: [Form], values: [Form])
         case range(start: Double, end: Double, step: Double)
         case tensor(key: String)
         case builtin(name: String)
@@ -46,6 +47,7 @@ public struct StoredValue: Codable {
         switch value {
         case .function, .figure, .layer: false
         case .list(let items): items.allSatisfy(canStore)
+        case .dict(let d): d.values.allSatisfy(canStore)
         default: true
         }
     }
@@ -54,6 +56,9 @@ public struct StoredValue: Codable {
     public static func unstorableType(_ value: Value) -> String {
         if case .list(let items) = value, let inner = items.first(where: { !canStore($0) }) {
             return "list with a \(unstorableType(inner))"
+        }
+        if case .dict(let d) = value, let inner = d.values.first(where: { !canStore($0) }) {
+            return "dict with a \(unstorableType(inner))"
         }
         return value.typeName
     }
@@ -101,6 +106,7 @@ public struct ValueArchiver {
         case .bool(let b): return .bool(b)
         case .none: return .none
         case .list(let items): return .list(try items.map { try form(of: $0) })
+        case .dict(let d): return .dict(keys: try d.keys.map { try form(of: $0) }, values: try d.values.map { try form(of: $0) })
         case .range(let start, let end, let step): return .range(start: start, end: end, step: step)
         case .tensor(let t): return .tensor(key: add(t))
         case .builtin(let builtin): return .builtin(name: builtin.name)
@@ -150,6 +156,8 @@ public struct ValueUnarchiver {
         case .bool(let b): return .bool(b)
         case .none: return .none
         case .list(let items): return .list(try items.map { try value($0) })
+        case .dict(let keys, let values):
+            return .dict(try FernDictionary(Array(zip(try keys.map { try value($0) }, try values.map { try value($0) }))))
         case .range(let start, let end, let step): return .range(start: start, end: end, step: step)
         case .tensor(let key): return .tensor(try tensor(key))
         case .builtin(let name):

@@ -34,6 +34,12 @@ public struct ValueFingerprinter {
         case .list(let items):
             hash.combine(items.count)
             for item in items { combine(item, into: &hash) }
+        case .dict(let d):
+            hash.combine(d.count)
+            for (key, item) in zip(d.keys, d.values) {
+                combine(key, into: &hash)
+                combine(item, into: &hash)
+            }
         case .tensor(let t): combine(t, into: &hash)
         case .range(let start, let end, let step):
             [start, end, step].forEach { hash.combine($0) }

@@ -1,7 +1,7 @@
 extension Value {
     /// The value of `text` when it is a Fern literal: a number (optionally
-    /// negative), a quoted string, `true`, `false`, `none`, or a list of
-    /// literals. Nil for anything else, such as a bare path or an expression
+    /// negative), a quoted string, `true`, `false`, `none`, or a list or
+    /// dictionary of literals. Nil for anything else, such as a bare path or an expression
     /// with names or calls. Used for `fern run -p name=value`.
     public static func literal(_ text: String) -> Value? {
         guard let program = try? onLargeStack({ try Parser.parse(text) }),
@@ -23,6 +23,12 @@ extension Value {
                 values.append(value)
             }
             return .list(values)
+        case .dict(let entries, _):
+            var dictionary = FernDictionary()
+            for (keyExpr, valueExpr) in entries {
+                guard let key = literal(keyExpr), let value = literal(valueExpr), (try? dictionary.set(key, value)) != nil else { return nil }
+            }
+            return .dict(dictionary)
         default: return nil
         }
     }

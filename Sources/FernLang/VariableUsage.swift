@@ -13,6 +13,10 @@ public struct VariableUsage: Equatable, Sendable {
     /// The string literals the code contains, e.g. so that a runner can
     /// notice files the code opens.
     public var strings: Set<String> = []
+    /// The files the code names in `use "..."`, as written, in order.
+    public var uses: [String] = []
+    /// The files `use` runs, resolved, with their content hashes; filled by `includingUsedFiles(from:)`.
+    public var usedFiles: [String: String] = [:]
 
     public init() {}
 
@@ -33,14 +37,25 @@ public struct VariableUsage: Equatable, Sendable {
     private mutating func record(_ statement: Stmt, topLevel: Bool) {
         switch statement {
         case .expression(let expr):
-            // `xs.append(x)` changes xs.
-            if topLevel, case .call(.member(.variable(let name, _), let method, _), _, _, _) = expr, ["append", "extend"].contains(method) {
-                assigns.insert(name)
+            // `xs.append(x)` and `d[key].append(x)` change xs and d.
+            if topLevel, case .call(.member(let base, let method, _), _, _, _) = expr, Methods.changing.contains(method) {
+                if case .variable(let name, _) = base { assigns.insert(name) }
+                if case .index(.variable(let name, _), _, _) = base { assigns.insert(name) }
             }
             record(expr)
         case .assign(let names, let expr, _):
             if topLevel { assigns.formUnion(names) }
             record(expr)
+        case .assignItem(let name, let key, let expr, _, _):
+            if topLevel { assigns.insert(name) }
+            reads.insert(name)
+            record(key)
+            record(expr)
+        case .try(let body, let errorName, let handler, _):
+            if topLevel, let errorName { assigns.insert(errorName) }
+            for inner in body + handler { record(inner, topLevel: topLevel) }
+        case .use(let path, _):
+            uses.append(path)
         case .function(let name, let parameters, let body, _):
             if topLevel { assigns.insert(name) }
             for parameter in parameters { if let value = parameter.defaultValue { record(value) } }
@@ -72,17 +87,21 @@ public struct VariableUsage: Equatable, Sendable {
             reads.insert(name)
         case .list(let items, _):
             items.forEach { record($0) }
+        case .dict(let entries, _):
+            for (key, value) in entries {
+                record(key)
+                record(value)
+            }
         case .format(let parts, _):
             for part in parts { if case .value(let value, _) = part { record(value) } }
         case .comprehension(let element, let clauses, _):
             // Its variables are its own; like a lambda's parameters they are listed as reads.
             record(element)
-            for clause in clauses {
-                switch clause {
-                case .for(_, let sequence, _): record(sequence)
-                case .if(let condition): record(condition)
-                }
-            }
+            record(clauses)
+        case .dictComprehension(let key, let value, let clauses, _):
+            record(key)
+            record(value)
+            record(clauses)
         case .unary(_, let operand):
             record(operand)
         case .binary(let left, _, let right), .logical(let left, _, let right), .range(let left, let right, _):
@@ -105,6 +124,15 @@ public struct VariableUsage: Equatable, Sendable {
             }
         case .member(let base, _, _):
             record(base)
+        }
+    }
+
+    private mutating func record(_ clauses: [ComprehensionClause]) {
+        for clause in clauses {
+            switch clause {
+            case .for(_, let sequence, _): record(sequence)
+            case .if(let condition): record(condition)
+            }
         }
     }
 }

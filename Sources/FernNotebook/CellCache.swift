@@ -74,6 +74,7 @@ final class CellCache {
             let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
             files[path] = "\(size)@\(modified)"
         }
+        for (path, hash) in usage.usedFiles { files[path] = "content \(hash)" }
         // Trailing blank lines before the next marker are not part of the program.
         let sourceHash = ContentHash.of(String(cell.source.reversed().drop { $0.isWhitespace }.reversed()))
         var hash = ContentHash()
@@ -94,6 +95,7 @@ final class CellCache {
         switch value {
         case .string(let s): [s]
         case .list(let items): items.flatMap { strings(in: $0) }
+        case .dict(let d): (d.keys + d.values).flatMap { strings(in: $0) }
         default: []
         }
     }

@@ -189,7 +189,7 @@ public final class NotebookRunner {
     }
 
     private func runCached(_ cell: NotebookFile.Cell, _ outcome: inout CellOutcome) throws {
-        guard let usage = try? VariableUsage(of: cell.source) else { return try execute(cell) }
+        guard let usage = try? VariableUsage(of: cell.source).includingUsedFiles(from: notebook.path) else { return try execute(cell) }
         let before = interpreter.globals
         let key = cache.key(for: cell, usage: usage, globals: before)
         usedKeys.insert(key.hex)
@@ -237,8 +237,9 @@ public final class NotebookRunner {
 
     private func failure(_ error: any Error, in cell: NotebookFile.Cell) -> CellFailure {
         if let error = error as? FernError {
-            return CellFailure(notebookPath: notebook.path, cellNumber: cell.number, line: error.location?.line,
-                               message: error.description)
+            // An error in a file the cell uses, or in a function defined there, has a line of that file.
+            return CellFailure(notebookPath: notebook.path, cellNumber: cell.number,
+                               line: error.file == notebook.path ? error.location?.line : nil, message: error.description)
         }
         return CellFailure(notebookPath: notebook.path, cellNumber: cell.number, line: nil,
                            message: "\(notebook.path): error: \(error)")

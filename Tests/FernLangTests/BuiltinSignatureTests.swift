@@ -52,7 +52,7 @@ import Testing
             "model_named": "model_named(\"vgg\")",
             "residual": "residual([dense(2)])", "global_avgpool": "global_avgpool()",
             "softmax": "softmax([1, 2])", "argmax": "argmax([1, 3, 2])", "argmin": "argmin(tensor([1, 3]))", "enumerate": "enumerate([4])",
-            "sorted": "sorted([2, 1])", "arange": "arange(3)", "randn": "randn([2])",
+            "sorted": "sorted([2, 1])", "dict": "dict()", "arange": "arange(3)", "randn": "randn([2])",
             "rand": "rand([2])", "transpose": "transpose(ones([2, 3]))", "sum": "sum(ones([2]))", "mean": "mean(ones([2]))",
             "max": "max(ones([2]))", "min": "min(ones([2]))", "relu": "relu()", "sigmoid": "sigmoid()", "tanh": "tanh()",
             "fit": "fit(m, ds)", "evaluate": "evaluate(m, ds)", "predict": "predict(m, ds)", "predict_proba": "predict_proba(m, ds)",

@@ -45,7 +45,7 @@ import Testing
         #expect(try parenthesized("not a in b") == "(not (a in b))")
         #expect(try parenthesized("[x for x in xs if x not in ys]") == "[x for x in xs if (x not in ys)]")
         #expect(errorText("1 in 5") == """
-            <input>:1:3: error: 'in' needs a list, string or range on its right, got a number
+            <input>:1:3: error: 'in' needs a list, dict, string or range on its right, got a number
                 1 in 5
                   ^
             """)

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import FernLang
 
@@ -16,6 +17,10 @@ import Testing
         "ys = [x * 2 for x in range(6) if x not in [2, 3]]\n[[a, b] for a, b in [[1, 2]] for c in \"ab\"]",
         "n = 0\nwhile n < 9 { n = n + 1\n if n % 2 == 0 { continue }\n if n > 6 { break } }\n3 in range(n)",
         "acc = 0.5\ns = f\"{acc:.1%} of {len([1, 2]):>4d} {{x}} {'a'}\"\nprint(s)",
+        "d = {\"a\": 1, 2: [x]}\nd[\"b\"] = d.get(\"a\", 0) + 1\nfor k, v in d.items() { print(k, v) }\n\"a\" in d",
+        "sq = {n: n * n for n in range(4) if n}\nsq[2] += 1\nxs = list(sq)\nxs[0] -= 1\nxs.pop()\n\", \".join(xs)",
+        "try { y = {}[\"k\"] } catch e { y = len(e) }\ntry { z = 1 } catch { z = 2 }\ny *= z",
+        "g = {\"o\": [], \"e\": []}\nfor i in range(3) { g[[\"e\", \"o\"][i % 2]].append(i) }\ng.update({\"n\": none})\ng",
     ]
 
     private static let vocabulary = [
@@ -24,7 +29,13 @@ import Testing
         "and", "or", "not", "true", "none", "\"s\"", "'", "#", "range", "tensor", "zeros", "sum", "grad",
         "print", "len", "reshape", "list", "shape", "help", "t[0]", "t[", "x -> x", "[1, 2]", "range(3)",
         "while", "break", "continue", "not in", "[x for x in t]", "f\"{x}\"", "f\"{", ":.2f}", "f'",
+        "{\"a\": 1}", "d", "d[\"a\"]", "d[", "+=", "-=", "*=", "/=", "try", "catch", "catch e", "e", "use",
+        ".keys()", ".items()", ".append(", ".pop()", ".get(", "{x: x for x in t}", "dict",
     ]
+
+    /// How many programs each generator runs: a seeded few thousand in the suite; set
+    /// FERN_FUZZ_PROGRAMS for a long run.
+    private static let programCount = ProcessInfo.processInfo.environment["FERN_FUZZ_PROGRAMS"].flatMap(Int.init) ?? 3000
 
     /// Checks and runs `source`; true when it ran without error.
     @discardableResult
@@ -45,9 +56,9 @@ import Testing
     @Test func randomTokenSequencesNeverCrash() {
         var generator = SplitMix64(seed: 7)
         let interpreter = Interpreter(output: { _ in })
-        _ = try? interpreter.run("x = 2; t = tensor([[1, 2], [3, 4]]); f = x -> x * 2")
+        _ = try? interpreter.run("x = 2; t = tensor([[1, 2], [3, 4]]); f = x -> x * 2; d = {\"a\": [1]}")
         var successes = 0
-        for _ in 0..<3000 {
+        for _ in 0..<FuzzTests.programCount {
             let length = Int.random(in: 1...14, using: &generator)
             let source = (0..<length).map { _ in FuzzTests.vocabulary.randomElement(using: &generator)! }
                 .joined(separator: " ")
@@ -60,7 +71,7 @@ import Testing
         var generator = SplitMix64(seed: 11)
         let interpreter = Interpreter(output: { _ in })
         var successes = 0
-        for _ in 0..<3000 {
+        for _ in 0..<FuzzTests.programCount {
             var characters = Array(FuzzTests.validPrograms.randomElement(using: &generator)!)
             for _ in 0..<Int.random(in: 1...3, using: &generator) {
                 let position = Int.random(in: 0..<characters.count, using: &generator)
