@@ -54,6 +54,28 @@ import Testing
         #expect(cell.output.contains("computed total"))
     }
 
+    /// A cached cell that uses a helper file: reused while the file is unchanged, re-run when
+    /// it is edited (even when the notebook runs from another directory), with the file named.
+    @Test func editingAFileTheCellUsesInvalidatesIt() throws {
+        let text = NotebookFixture.text.replacingOccurrences(of: "#%% cache  Expensive step\n", with: "#%% cache  Expensive step\nuse \"lib/scale.fern\"\n")
+            .replacingOccurrences(of: "sum(w * 2)", with: "sum(w * factor)")
+        let fixture = try NotebookFixture(text)
+        let helper = fixture.folder.path("lib/scale.fern")
+        try FileManager.default.createDirectory(atPath: fixture.folder.path("lib"), withIntermediateDirectories: true)
+        try "factor = 2\n".write(toFile: helper, atomically: true, encoding: .utf8)
+        let first = try fixture.run()
+        #expect(first.failure == nil, "\(String(describing: first.failure))")
+        #expect(first.outcome(4)?.ran == true)
+        #expect(try fixture.run().outcome(4)?.ran == false)
+        try "factor = 3\n".write(toFile: helper, atomically: true, encoding: .utf8)
+        let edited = try fixture.run()
+        let cell = try #require(edited.outcome(4))
+        #expect(cell.ran)
+        #expect(cell.cacheNote?.hasPrefix("cache: re-running (file changed: ") == true, "\(String(describing: cell.cacheNote))")
+        #expect(cell.cacheNote?.contains("scale.fern") == true)
+        #expect(edited.outcome(5)?.output != first.outcome(5)?.output)
+    }
+
     @Test func changingTheCellsSourceInvalidatesIt() throws {
         let fixture = try NotebookFixture()
         _ = try fixture.run()
