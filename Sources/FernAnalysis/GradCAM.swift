@@ -1,15 +1,23 @@
 import FernNN
 import FernTensor
 
-/// Grad-CAM (Selvaraju et al. 2017): a conv layer's feature maps weighted by
-/// the mean gradient of the class score with respect to each, summed, kept
-/// where positive and scaled up to the input's size. Coarser than a
-/// gradient map, but class-discriminative and far less noisy.
+/// Class activation maps from a conv layer's feature maps A and the gradient G of the class
+/// score with respect to them, kept where positive and scaled up to the input's size:
+///
+/// - Grad-CAM (Selvaraju et al. 2017): the maps weighted by each channel's mean gradient.
+/// - Grad-CAM++ (Chattopadhay et al. 2018): weighted by each channel's positive gradients,
+///   each scaled by G² / (2G² + ΣA·G³), so a channel that raises the score anywhere counts.
+/// - HiResCAM (Draelos & Carin 2020): Σ over channels of G ⊙ A position by position, which
+///   is what the score sums when the layers after are linear.
+public enum CAMVariant: String, CaseIterable, Sendable {
+    case gradCAM = "gradcam", gradCAMPlusPlus = "gradcam++", hiResCAM = "hirescam"
+}
+
 extension Saliency {
     /// Maps [N, H, W] in [0, 1] for the layer at `layer` (an index into
     /// `model.layers`; its output must be [N, h, w, k]).
     public static func gradCAM(model: Sequential, images: Tensor, layer: Int, classes: [Int]? = nil,
-                               batchSize: Int = 32) throws -> Tensor {
+                               variant: CAMVariant = .gradCAM, batchSize: Int = 32) throws -> Tensor {
         try checkInputs(images, classes)
         let chosenLayer = try model.layer(at: layer)
         let index = model.layers.firstIndex { $0 === chosenLayer } ?? layer
@@ -27,10 +35,25 @@ extension Saliency {
             let chosen = try classes.map { Array($0[rows]) } ?? logits.argmax(axis: -1).scalars.map { Int($0) }
             let score = try (logits * InputGradient.oneHot(chosen, classes: logits.shape.last ?? 0)).sum()
             let gradient = try gradients(of: score, wrt: [activations])[0]
-            let weights = try gradient.mean(axes: [1, 2], keepDims: true)
-            let cam = try (activations.detached() * weights).sum(axes: [3]).relu()
+            let cam = try classActivationMap(activations.detached(), gradient, variant)
             let resized = try resizeBilinear(cam, height: height, width: width)
             return try normalizedMaps(resized.reshaped([resized.shape[0], height, width, 1]))
+        }
+    }
+
+    /// [N, h, w, k] activations and their gradients → [N, h, w], non-negative.
+    static func classActivationMap(_ a: Tensor, _ g: Tensor, _ variant: CAMVariant) throws -> Tensor {
+        switch variant {
+        case .gradCAM:
+            return try (a * g.mean(axes: [1, 2], keepDims: true)).sum(axes: [3]).relu()
+        case .hiResCAM:
+            return try (a * g).sum(axes: [3]).relu()
+        case .gradCAMPlusPlus:
+            let g2 = try g * g
+            let denominator = try g2 * 2 + a.sum(axes: [1, 2], keepDims: true) * g2 * g
+            let alpha = try Tensor(shape: g.shape, scalars: zip(g2.scalars, denominator.scalars).map { $1 != 0 ? $0 / $1 : 0 })
+            let weights = try (alpha * g.relu()).sum(axes: [1, 2], keepDims: true)
+            return try (a * weights).sum(axes: [3]).relu()
         }
     }
 

@@ -50,6 +50,8 @@ indirect enum Expr: Sendable {
     case binary(Expr, Token, Expr)
     /// `and` / `or`, which evaluate their right side only when needed.
     case logical(Expr, Token, Expr)
+    /// `value if condition else other`, which evaluates only the side it returns.
+    case conditional(Expr, condition: Expr, else: Expr, SourceLocation)
     /// `start..end`.
     case range(Expr, Expr, SourceLocation)
     case lambda([FunctionParameter], Expr, SourceLocation)
@@ -61,7 +63,7 @@ indirect enum Expr: Sendable {
         switch self {
         case .number(_, let l), .string(_, let l), .bool(_, let l), .none(let l), .variable(_, let l),
              .list(_, let l), .dict(_, let l), .format(_, let l), .comprehension(_, _, let l), .dictComprehension(_, _, _, let l), .range(_, _, let l), .lambda(_, _, let l), .call(_, _, _, let l),
-             .index(_, _, let l), .member(_, _, let l):
+             .conditional(_, _, _, let l), .index(_, _, let l), .member(_, _, let l):
             l
         case .unary(let op, _), .binary(_, let op, _), .logical(_, let op, _):
             op.location

@@ -24,6 +24,8 @@ extension Expr {
         case .unary(let op, let operand): "(\(op.lexeme)\(op.kind == .not ? " " : "")\(operand.parenthesized))"
         case .binary(let left, let op, let right), .logical(let left, let op, let right):
             "(\(left.parenthesized) \(op.lexeme) \(right.parenthesized))"
+        case .conditional(let value, let condition, let other, _):
+            "(\(value.parenthesized) if \(condition.parenthesized) else \(other.parenthesized))"
         case .range(let start, let end, _): "(\(start.parenthesized)..\(end.parenthesized))"
         case .lambda(let parameters, let body, _):
             "((" + parameters.map(\.parenthesized).joined(separator: ", ") + ") -> \(body.parenthesized))"

@@ -64,11 +64,9 @@ struct Arguments {
         guard let value = optional(name) else {
             throw FernError.runtime("\(function): '\(name)' must be a number, got none")
         }
-        switch value {
-        case .number(let n): return n
-        case .bool(let b): return b ? 1 : 0
-        default: throw failure(name, expected: "a number", got: value)
-        }
+        if let n = value.scalarNumber { return n }
+        if case .bool(let b) = value { return b ? 1 : 0 }
+        throw failure(name, expected: "a number", got: value)
     }
 
     func int(_ name: String) throws -> Int {

@@ -29,13 +29,16 @@ extension Builtins {
                                                   limit: try args.int("limit"))
             })
         },
-        Builtin("saliency(model, images, classes=none, method=\"gradient\", layer=none, samples=20, noise=0.15, seed=0)",
-                "Saliency maps [N, H, W] in [0, 1]: |d class score / d pixel| (\"gradient\"), its mean over noisy copies (\"smoothgrad\"), or \"gradcam\" on a conv layer; classes default to the predictions.") { args, _ in
+        Builtin("saliency(model, images, classes=none, method=\"gradient\", " + methodOptions + ")",
+                "Saliency maps [N, H, W] in [0, 1] by a method of saliency_methods() (default: |d class score / d pixel|), explaining classes (default: the predictions); layer names the conv layer of the CAM methods (default: " + defaultCAMLayerRule + "), samples and noise are SmoothGrad's, steps and baseline integrated gradients', patch, stride and baseline occlusion's.") { args, _ in
             let model = try args.model("model"), images = try args.images("images")
             let classes = try args.optional("classes").map { _ in try args.wholeNumberList("classes") }
             return .tensor(try saliencyMaps(args, model, images, classes))
         },
-        Builtin("plot_saliency(model, data, count=6, method=\"gradient\", layer=none, title=none)",
+        Builtin("saliency_methods()", "The names saliency, plot_saliency and faithfulness take for method=, in the order the reference explains them.") { _, _ in
+            .list(saliencyMethods.map(Value.string))
+        },
+        Builtin("plot_saliency(model, data, count=6, method=\"gradient\", title=none, " + methodOptions + ")",
                 "The first count images of a dataset each beside its saliency map and the map laid over it, captioned with true and predicted class.") { args, _ in
             let model = try args.model("model"), dataset = try args.dataset("data")
             let count = min(try args.int("count"), dataset.count)
@@ -49,6 +52,31 @@ extension Builtins {
                                              predicted: predicted, classNames: dataset.classNames,
                                              title: try args.optionalString("title") ?? "Saliency maps (\(method))")
             })
+        },
+        Builtin("faithfulness(model, data, method=\"gradient\", count=100, points=20, faithfulness_baseline=\"blur\", " + methodOptions + ")",
+                "How faithful a method's maps are on the first count images, explaining the predicted classes: a dict of the mean areas under the class probability as the most salient pixels are deleted (lower is better) and inserted (higher is better), at points + 1 fractions, pixels replaced by or taken from faithfulness_baseline (\"blur\", \"zero\" or \"mean\"), beside the same for a random pixel order.") { args, _ in
+            let model = try args.model("model"), dataset = try args.dataset("data")
+            let count = min(try args.int("count"), dataset.count)
+            guard count > 0 else { throw FernError.runtime("faithfulness: no images to score") }
+            let baselineName = try args.string("faithfulness_baseline")
+            guard let baseline = FaithfulnessBaseline(rawValue: baselineName) else {
+                throw FernError.runtime("faithfulness: unknown faithfulness_baseline '\(baselineName)'; choose \"blur\", \"zero\" or \"mean\"")
+            }
+            let images = try args.reporting { try dataset.images.sliced(axis: 0, start: 0, end: count) }
+            let predicted = try args.reporting { try model.predictClasses(images) }
+            let maps = try saliencyMaps(args, model, images, predicted)
+            let points = try args.int("points"), seed = try args.seed("seed")
+            let scores = try args.reporting {
+                try Saliency.faithfulness(model: model, images: images, maps: maps, classes: predicted, points: points,
+                                          baseline: baseline, seed: seed)
+            }
+            return .dict(try FernDictionary([
+                (.string("method"), .string(try args.string("method"))),
+                (.string("deletion"), .number(Double(scores.deletion))), (.string("insertion"), .number(Double(scores.insertion))),
+                (.string("random_deletion"), .number(Double(scores.randomDeletion))),
+                (.string("random_insertion"), .number(Double(scores.randomInsertion))),
+                (.string("baseline"), .string(baseline.rawValue)), (.string("images"), .number(Double(count))),
+            ]))
         },
         Builtin("saliency_mass(maps, masks)",
                 "The share of each saliency map's mass inside its mask (e.g. synthetic faces' ds.masks of brows, eyes and mouth), as a list.") { args, _ in
@@ -109,8 +137,19 @@ extension Builtins {
         }
     }
 
+    /// The options every saliency method's caller takes (each method reads its own).
+    private static let methodOptions = "layer=none, samples=20, noise=0.15, steps=32, baseline=0, patch=8, stride=4, seed=0"
+
+    static let saliencyMethods = ["gradient", "smoothgrad", "gradient_x_input", "integrated_gradients", "guided_backprop",
+                                  "occlusion"] + CAMVariant.allCases.map(\.rawValue)
+
     private static func saliencyMaps(_ args: Arguments, _ model: Sequential, _ images: Tensor, _ classes: [Int]?) throws -> Tensor {
         let method = try args.string("method")
+        let baseline = Float(try args.number("baseline"))
+        if let variant = CAMVariant(rawValue: method) {
+            let layer = try args.optional("layer") == nil ? defaultCAMLayer(model) : layerIndex(args, model)
+            return try args.reporting { try Saliency.gradCAM(model: model, images: images, layer: layer, classes: classes, variant: variant) }
+        }
         switch method {
         case "gradient":
             return try args.reporting { try Saliency.vanilla(model: model, images: images, classes: classes) }
@@ -120,18 +159,32 @@ extension Builtins {
             return try args.reporting {
                 try Saliency.smoothGrad(model: model, images: images, classes: classes, samples: samples, noise: noise, seed: seed)
             }
-        case "gradcam":
-            let layer = try args.optional("layer") == nil ? lastFeatureMapLayer(model) : layerIndex(args, model)
-            return try args.reporting { try Saliency.gradCAM(model: model, images: images, layer: layer, classes: classes) }
+        case "gradient_x_input":
+            return try args.reporting { try Saliency.gradientTimesInput(model: model, images: images, classes: classes) }
+        case "integrated_gradients":
+            let steps = try args.int("steps")
+            return try args.reporting {
+                try Saliency.integratedGradients(model: model, images: images, classes: classes, baseline: baseline, steps: steps)
+            }
+        case "guided_backprop":
+            return try args.reporting { try Saliency.guidedBackpropagation(model: model, images: images, classes: classes) }
+        case "occlusion":
+            let patch = try args.int("patch"), stride = try args.int("stride")
+            return try args.reporting {
+                try Saliency.occlusion(model: model, images: images, classes: classes, patch: patch, stride: stride, baseline: baseline)
+            }
         default:
-            throw FernError.runtime("\(args.function): unknown method '\(method)'; choose \"gradient\", \"smoothgrad\" or \"gradcam\"")
+            throw FernError.runtime("\(args.function): unknown method '\(method)'; choose one of \(saliencyMethods.map { "\"\($0)\"" }.joined(separator: ", "))")
         }
     }
 
-    /// Grad-CAM's usual choice: the last convolution layer or residual block with feature maps.
-    private static func lastFeatureMapLayer(_ model: Sequential) throws -> Int {
+    /// Where the CAM methods look by default, as the reference says it.
+    private static let defaultCAMLayerRule = "the last conv layer or residual block"
+
+    /// The conv layer or residual block the CAM methods use by default.
+    private static func defaultCAMLayer(_ model: Sequential) throws -> Int {
         guard let index = model.featureMapLayers.last else {
-            throw FernError.runtime("saliency: gradcam needs a model with convolution layers")
+            throw FernError.runtime("saliency: the CAM methods need a model with convolution layers")
         }
         return index
     }

@@ -50,6 +50,8 @@ extension Interpreter {
             let a = try evaluate(left, in: scope)
             if op.kind == .and ? !a.isTruthy : a.isTruthy { return a }
             return try evaluate(right, in: scope)
+        case .conditional(let value, let condition, let other, _):
+            return try evaluate(try evaluate(condition, in: scope).isTruthy ? value : other, in: scope)
         case .range(let startExpr, let endExpr, let location):
             let start = try evaluate(startExpr, in: scope)
             let end = try evaluate(endExpr, in: scope)
@@ -137,9 +139,9 @@ extension Interpreter {
     }
 }
 
-/// `value` as an Int, requiring a whole number.
+/// `value` as an Int, requiring a whole number (or a 0-d tensor holding one).
 func wholeNumber(_ value: Value, what: String) throws -> Int {
-    guard case .number(let n) = value else { throw FernError.runtime("\(what) must be a whole number, got \(value.typeName)") }
+    guard let n = value.scalarNumber else { throw FernError.runtime("\(what) must be a whole number, got \(value.typeName)") }
     guard n == n.rounded(), abs(n) < 1e15 else { throw FernError.runtime("\(what) must be a whole number, got \(Value.number(n))") }
     return Int(n)
 }

@@ -102,9 +102,11 @@ extension Interpreter {
             default: x >= y
             }
         }
+        if let x = a.scalarNumber, let y = b.scalarNumber { return ordered(x, y) }
         switch (a, b) {
-        case (.number(let x), .number(let y)): return ordered(x, y)
         case (.string(let x), .string(let y)): return ordered(x, y)
+        case (.tensor(let t), _), (_, .tensor(let t)):
+            throw FernError.runtime("cannot compare \(a.typeName) and \(b.typeName) with \(op.lexeme): a tensor of shape \(describeShape(t.shape)) is not one number; reduce it first (max(t), mean(t), item(t))")
         default: throw FernError.runtime("cannot compare \(a.typeName) and \(b.typeName) with \(op.lexeme)")
         }
     }

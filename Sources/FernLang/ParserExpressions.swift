@@ -1,5 +1,5 @@
 /// Expression rules, lowest precedence first:
-/// lambda `->`, `or`, `and`, `not`, comparison, `..`, `+ -`, `* / % @`,
+/// lambda `->`, `a if c else b`, `or`, `and`, `not`, comparison, `..`, `+ -`, `* / % @`,
 /// unary `-`, `**`, then postfix call / index / member.
 extension Parser {
     mutating func expression() throws -> Expr {
@@ -21,7 +21,17 @@ extension Parser {
             try consume(.arrow, "expected '->' after lambda parameters")
             return .lambda(parameters, try expression(), start.location)
         }
-        return try or()
+        return try conditional()
+    }
+
+    /// `value if condition else other`, Python's conditional expression.
+    private mutating func conditional() throws -> Expr {
+        let value = try or()
+        guard check(.if) else { return value }
+        let location = advance().location
+        let condition = try or()
+        try consume(.else, "expected 'else' after the condition of 'value if condition else other'")
+        return .conditional(value, condition: condition, else: try expression(), location)
     }
 
     /// Whether the '(' at the current token closes with a ')' followed by '->'.

@@ -45,7 +45,7 @@ public enum Value {
         }
     }
 
-    /// false, none, 0, "" and [] are false; everything else is true.
+    /// false, none, 0 (also as a 0-d tensor), "" and [] are false; everything else is true.
     var isTruthy: Bool {
         switch self {
         case .bool(let b): b
@@ -55,7 +55,18 @@ public enum Value {
         case .list(let items): !items.isEmpty
         case .dict(let d): d.count > 0
         case .range: rangeCount > 0
+        case .tensor(let t) where t.rank == 0: t.scalars[0] != 0
         default: true
+        }
+    }
+
+    /// The number a number or a 0-d tensor (`max(t)`, `sum(t)`) holds, nil for anything else:
+    /// a scalar tensor compares, branches, indexes and formats as a number, as in NumPy.
+    var scalarNumber: Double? {
+        switch self {
+        case .number(let n): n
+        case .tensor(let t) where t.rank == 0: Double(t.scalars[0])
+        default: nil
         }
     }
 
@@ -77,6 +88,7 @@ public enum Value {
         case (.list(let a), .list(let b)): a.count == b.count && zip(a, b).allSatisfy { $0.equals($1) }
         case (.dict(let a), .dict(let b)): a.equals(b)
         case (.tensor(let a), .tensor(let b)): a.shape == b.shape && a.scalars == b.scalars
+        case (.tensor, .number), (.number, .tensor): scalarNumber != nil && scalarNumber == other.scalarNumber
         case (.range(let a, _, let stepA), .range(let b, _, let stepB)):
             // Equal when they produce the same numbers, compared without listing them.
             rangeCount == other.rangeCount && (rangeCount == 0 || a == b && (rangeCount == 1 || stepA == stepB))

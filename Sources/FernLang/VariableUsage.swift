@@ -104,6 +104,8 @@ public struct VariableUsage: Equatable, Sendable {
             record(clauses)
         case .unary(_, let operand):
             record(operand)
+        case .conditional(let value, let condition, let other, _):
+            [value, condition, other].forEach { record($0) }
         case .binary(let left, _, let right), .logical(let left, _, let right), .range(let left, let right, _):
             record(left)
             record(right)

@@ -34,6 +34,15 @@ public enum GradientMode {
     }
 
     public static var isEnabled: Bool { isRecording }
+
+    /// Whether ReLU's backward pass is guided backpropagation's (Springenberg et al. 2015): a
+    /// gradient passes only where the ReLU's output is positive *and* the gradient itself is.
+    @TaskLocal static var isGuided = false
+
+    /// Runs `body` (forward and backward passes) with guided ReLU gradients, for saliency maps.
+    public static func guidedBackpropagation<T>(_ body: () throws -> T) rethrows -> T {
+        try $isGuided.withValue(true) { try body() }
+    }
 }
 
 extension Tensor {

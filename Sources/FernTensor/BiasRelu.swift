@@ -51,6 +51,9 @@ extension Tensor {
     static func reluGradient(_ dy: Tensor, output y: Tensor) -> Tensor {
         let count = y.count
         if count == 0 { return y }
+        if GradientMode.isGuided {
+            return Tensor(unchecked: y.shape, zip(dy.scalars, y.scalars).map { g, v in v > 0 && g > 0 ? g : 0 })
+        }
         var dz = uninitializedScalars(count)
         dy.scalars.withUnsafeBufferPointer { pdy in
             y.scalars.withUnsafeBufferPointer { py in

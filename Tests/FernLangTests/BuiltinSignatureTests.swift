@@ -66,7 +66,7 @@ import Testing
             "save_figure": "save_figure(bar_chart([1]), \"\(figurePath)\")",
             "classification_report": "classification_report(cm)", "most_confused": "most_confused(cm)",
             "plot_misclassified": "plot_misclassified(ds, p)", "saliency": "saliency(m, take(ds, 2))",
-            "plot_saliency": "plot_saliency(m, ds)", "maximize_activation": "maximize_activation(m, \"conv2d\")",
+            "plot_saliency": "plot_saliency(m, ds)", "faithfulness": "faithfulness(m, take(ds, 2), points=4)", "maximize_activation": "maximize_activation(m, \"conv2d\")",
             "plot_filters": "plot_filters(m, \"conv2d\")",
         ]
     }

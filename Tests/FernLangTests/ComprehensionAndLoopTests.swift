@@ -53,6 +53,23 @@ import Testing
         #expect(errorText("1 in [1] in [true]").contains("comparisons cannot be chained"))
     }
 
+    @Test func conditionalExpressionsEvaluateOnlyTheSideTheyReturn() throws {
+        #expect(try evaluate("[\"big\" if x > 2 else \"small\" for x in [1, 5]]") == "[\"small\", \"big\"]")
+        #expect(try evaluate("x = 0\n1 / x if x != 0 else none") == "nil")
+        #expect(try evaluate("f = n -> 1 if n < 2 else n * f(n - 1)\nf(5)") == "120")
+        #expect(try evaluate("a, b = [3, 10] if true else [0, 0]\nb") == "10")
+        // It binds looser than `or` and tighter than a lambda; nested, it groups to the right.
+        #expect(try parenthesized("a or b if c else d") == "((a or b) if c else d)")
+        #expect(try parenthesized("a if b else c if d else e") == "(a if b else (c if d else e))")
+        #expect(try parenthesized("[x if x else y for x in xs if x]") == "[(x if x else y) for x in xs if x]")
+        #expect(errorText("y = 1 if true") == """
+            <input>:1:14: error: expected 'else' after the condition of 'value if condition else other'
+                y = 1 if true
+                             ^
+            """)
+        #expect(try VariableUsage(of: "y = p if q else r").reads.isSuperset(of: ["p", "q", "r"]))
+    }
+
     @Test func whileBreakAndContinue() throws {
         #expect(try evaluate("n = 0\nwhile n < 5 { n = n + 2 }\nn") == "6")
         #expect(try evaluate("""

@@ -20,6 +20,7 @@ import Testing
         "d = {\"a\": 1, 2: [x]}\nd[\"b\"] = d.get(\"a\", 0) + 1\nfor k, v in d.items() { print(k, v) }\n\"a\" in d",
         "sq = {n: n * n for n in range(4) if n}\nsq[2] += 1\nxs = list(sq)\nxs[0] -= 1\nxs.pop()\n\", \".join(xs)",
         "try { y = {}[\"k\"] } catch e { y = len(e) }\ntry { z = 1 } catch { z = 2 }\ny *= z",
+        "v = [a if a > 1 else -a for a in range(4)]\nw = \"x\" if len(v) else none\n[v, w]",
         "g = {\"o\": [], \"e\": []}\nfor i in range(3) { g[[\"e\", \"o\"][i % 2]].append(i) }\ng.update({\"n\": none})\ng",
     ]
 
