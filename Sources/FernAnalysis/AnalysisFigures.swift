@@ -56,7 +56,9 @@ public enum AnalysisFigures {
             overlay.heatmapRange = 0...1
             panels.append(overlay)
         }
-        return try Figure(width: 660, height: 220 * n + 40, title: title, rows: n, columns: 3, panels: panels)
+        // Rows just tall enough for a 48-pixel face at 3x under its caption (margins 2 x 8, caption
+        // about 20), columns wide enough for the colour bar beside the first map: no blank bands.
+        return try Figure(width: 640, height: 186 * n + 40, title: title, rows: n, columns: 3, panels: panels)
     }
 
     /// The images found by gradient ascent for one layer, captioned with the

@@ -34,21 +34,30 @@ import Testing
 
     @Test func saliencyMapsHaveOneUnitRangeMapPerImageForEveryMethod() throws {
         let session = try trainedSession()
-        for method in ["gradient", "smoothgrad", "gradcam"] {
-            let maps = try session.tensor("saliency(m, ds.images[0:3], method=\"\(method)\", samples=3)")
+        #expect(try session.run("saliency_methods()") == "[\"gradient\", \"smoothgrad\", \"gradient_x_input\", \"integrated_gradients\", \"guided_backprop\", \"occlusion\", \"gradcam\", \"gradcam++\", \"hirescam\"]")
+        for method in try session.strings("saliency_methods()") {
+            let maps = try session.tensor("saliency(m, ds.images[0:3], method=\"\(method)\", samples=3, steps=8)")
             #expect(maps.shape == [3, 48, 48], "\(method)")
             #expect(maps.scalars.allSatisfy { (0...1).contains($0) }, "\(method)")
             #expect(try maps.max().item() == 1, "\(method)")
         }
         let mass = try session.numbers("saliency_mass(saliency(m, ds.images[0:4]), ds.masks[0:4])")
         #expect(mass.count == 4 && mass.allSatisfy { (0...1).contains($0) })
-        #expect(session.error("saliency(m, ds.images[0:2], method=\"magic\")").contains("unknown method 'magic'"))
+        #expect(session.error("saliency(m, ds.images[0:2], method=\"magic\")").contains("unknown method 'magic'; choose one of \"gradient\", \"smoothgrad\""))
+        // The CAM methods look at the deepest layer at least half the input's width (conv2d_1, 24x24) unless told.
+        #expect(try session.tensor("saliency(m, ds.images[0:2], method=\"hirescam\")").scalars
+                == session.tensor("saliency(m, ds.images[0:2], method=\"hirescam\", layer=\"conv2d_1\")").scalars)
+        #expect(try session.tensor("saliency(m, ds.images[0:2], method=\"hirescam\")").scalars
+                != session.tensor("saliency(m, ds.images[0:2], method=\"hirescam\", layer=\"conv2d\")").scalars)
+        let scores = try session.run("f = faithfulness(m, ds, method=\"occlusion\", count=4, points=5)\n[f[\"method\"], f[\"baseline\"], f[\"images\"], 0 <= f[\"deletion\"] and f[\"insertion\"] <= 1]")
+        #expect(scores == "[\"occlusion\", \"blur\", 4, true]")
+        #expect(session.error("faithfulness(m, ds, faithfulness_baseline=\"gray\")").contains("unknown faithfulness_baseline 'gray'"))
     }
 
     @Test func analysisFiguresRenderAsPNGs() throws {
         let session = try trainedSession()
         let figures = [
-            ("plot_saliency(m, ds, count=3)", 660, 700),
+            ("plot_saliency(m, ds, count=3)", 640, 598),
             ("plot_misclassified(ds, p, limit=8)", 920, 210),
             ("plot_filters(m, \"conv2d_1\", steps=10)", 700, 210),
         ]

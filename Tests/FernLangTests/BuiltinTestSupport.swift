@@ -64,6 +64,14 @@ final class Session {
         return n
     }
 
+    func strings(_ source: String) throws -> [String] {
+        guard case .list(let items) = try value(source) else { throw TestFailure("\(source) is not a list") }
+        return try items.map { item in
+            guard case .string(let s) = item else { throw TestFailure("\(source) holds a \(item.typeName)") }
+            return s
+        }
+    }
+
     func numbers(_ source: String) throws -> [Double] {
         guard case .list(let items) = try value(source) else { throw TestFailure("\(source) is not a list") }
         return try items.map { item in

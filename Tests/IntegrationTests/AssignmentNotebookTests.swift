@@ -11,7 +11,7 @@ import Testing
 
     static let figures = [
         "class-counts", "examples", "cnn-curves", "dnn-curves", "confusion", "confusion-counts", "misclassified",
-        "saliency", "gradcam", "first-layer-weights", "feature-maps-conv2d", "feature-maps-conv2d_1",
+        "saliency", "hirescam", "best-saliency", "first-layer-weights", "feature-maps-conv2d", "feature-maps-conv2d_1",
         "feature-maps-conv2d_2", "filters-conv2d", "filters-conv2d_1", "filters-conv2d_2",
     ]
 
@@ -71,7 +71,7 @@ import Testing
             #expect(html.contains(section), "report.html lacks \(section)")
         }
         for words in ["CNN validation accuracy:", "averaging over ten crops", "weighted avg", "most confused",
-                      "seconds per epoch", "share of saliency on brows, eyes and mouth", "wrote"] {
+                      "seconds per epoch", "share of saliency on brows, eyes and mouth", "the most faithful method on these 30 faces:", "wrote"] {
             #expect(report.contains(words), "report.md lacks '\(words)'")
         }
         #expect(html.components(separatedBy: "data:image/png;base64,").count - 1 >= Self.figures.count)
@@ -96,7 +96,7 @@ import Testing
         } else {
             #expect(report.contains("residual_3 (Residual)"), "the summary lacks the last residual block")
         }
-        for name in ["gradcam", "confusion"] + featureLayers.flatMap({ ["feature-maps-\($0)", "filters-\($0)"] }) {
+        for name in ["hirescam", "best-saliency", "confusion"] + featureLayers.flatMap({ ["feature-maps-\($0)", "filters-\($0)"] }) {
             try Self.expectFigure(name, in: folder, report: report)
         }
         try Self.expectSubmission(in: folder)
