@@ -10,6 +10,9 @@ struct GrayImage {
         (self.width, self.height, self.values) = (width, height, values)
     }
 
+    /// Whether every pixel has the same value.
+    var isConstant: Bool { values.allSatisfy { $0 == values.first } }
+
     /// Reads an image of shape [H, W], [H, W, 1], [1, H, W] or [1, H, W, 1];
     /// `kind` names the plot in the error.
     init(_ tensor: Tensor, kind: String) throws {

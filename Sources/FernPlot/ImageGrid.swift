@@ -16,6 +16,9 @@ public struct ImageGrid: Panel {
     public var colormap: Colormap
     /// Space between cells, in figure units.
     var spacing = 8.0
+    /// Draws an image whose pixels are all equal as a pale cell crossed out instead of a flat
+    /// square of one colour: a feature map channel that is dead for this input.
+    var crossesOutConstantImages = false
 
     /// Each image is [H, W], [H, W, 1], [1, H, W] or [1, H, W, 1]. Throws for
     /// other shapes, no images, or a caption count that is neither 0 nor the image count.
@@ -80,7 +83,14 @@ public struct ImageGrid: Panel {
                               y: top + Double(row) * (imageHeight + captionHeight + spacing),
                               width: layout.cellWidth, height: imageHeight)
             let raster = image.raster(range: range, colormap: colormap)
-            canvas.image(raster, in: raster.placement(in: cell, deviceScale: canvas.scale))
+            let placed = raster.placement(in: cell, deviceScale: canvas.scale)
+            if crossesOutConstantImages && image.isConstant {
+                canvas.fill(placed, color: ImageGrid.deadFill)
+                canvas.line(from: CGPoint(x: placed.minX, y: placed.minY), to: CGPoint(x: placed.maxX, y: placed.maxY), color: ImageGrid.deadCross, width: 1)
+                canvas.line(from: CGPoint(x: placed.minX, y: placed.maxY), to: CGPoint(x: placed.maxX, y: placed.minY), color: ImageGrid.deadCross, width: 1)
+            } else {
+                canvas.image(raster, in: placed)
+            }
             if !captions.isEmpty {
                 canvas.text(captions[index], at: CGPoint(x: cell.midX, y: cell.maxY + Theme.padding / 2),
                             size: captionSize, horizontal: .center)
@@ -88,4 +98,7 @@ public struct ImageGrid: Panel {
         }
         heading.draw(on: canvas, above: CGRect(x: area.minX, y: top, width: area.width, height: 0), within: area)
     }
+
+    static let deadFill = Color(rgb: 0xEEEEEE)
+    static let deadCross = Color(rgb: 0x999999)
 }

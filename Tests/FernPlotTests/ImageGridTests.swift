@@ -60,6 +60,29 @@ import Testing
         #expect(png.runs(alongX: false) { $0 == highest }.count == 8)
     }
 
+    /// A channel that is 0 everywhere (a ReLU dead for this input) is a pale crossed-out cell, not a
+    /// flat square of the colormap's middle colour, and the title counts such channels.
+    @Test func aConstantFeatureMapChannelIsCrossedOutAndCounted() throws {
+        var values = [Float](repeating: 0, count: 4 * 4 * 3)
+        for p in 0..<16 { (values[p * 3], values[p * 3 + 2]) = (Float(p), Float(15 - p)) }
+        let grid = try FilterGrid(featureMaps: Tensor(shape: [1, 4, 4, 3], scalars: values), title: "conv2d")
+        #expect(grid.grid.title == "conv2d: 1 of 3 channels constant (crossed out)")
+        // Two columns: channels 0 and 1 on top, channel 2 below.
+        let png = try renderPNG(Figure(width: 640, height: 640, panels: [grid]), to: folder.path("dead.png"))
+        let cells = (x: 0..<png.width, y: 40..<png.height)  // below the title, whose anti-aliasing has pale grays too
+        let pale = try #require(png.boundingBox(of: Pixel(ImageGrid.deadFill), tolerance: 0, in: cells))
+        #expect(pale.x.lowerBound > png.width / 2 && pale.y.upperBound < png.height / 2 + 20, "\(pale)")
+        #expect(pale.x.count > 200, "\(pale)")
+        // Crossed: the cross's gray runs through the cell's centre (the search cut the cell's top edge by at most 12 rows).
+        let (cx, cy) = (pale.x.lowerBound + pale.x.count / 2, pale.y.lowerBound + pale.y.count / 2)
+        #expect(png.boundingBox(of: Pixel(ImageGrid.deadCross), tolerance: 40, in: (x: cx - 10..<cx + 10, y: cy - 10..<cy + 10)) != nil)
+        // What a constant image used to be drawn as appears nowhere.
+        #expect(png.boundingBox(of: Pixel(Colormap.viridis.color(at: 0.5)), tolerance: 0) == nil)
+        let untitled = try FilterGrid(featureMaps: Tensor(shape: [1, 2, 2, 1], scalars: [1, 1, 1, 1]))
+        #expect(untitled.grid.title == "1 of 1 channels constant (crossed out)")
+        #expect(try FilterGrid(featureMaps: Tensor(shape: [1, 2, 2, 1], scalars: [1, 2, 3, 4]), title: "t").grid.title == "t")
+    }
+
     @Test func featureMapsAreSplitByChannel() throws {
         let maps = try Tensor(shape: [1, 2, 2, 3], scalars: (0..<12).map(Float.init))
         let grid = try FilterGrid(featureMaps: maps)
