@@ -5,12 +5,19 @@ import FernTensor
 /// images, and writing the submission.
 extension Builtins {
     static let data: [Builtin] = [
-        Builtin("synthetic_faces(n, seed=0)", "n synthetic 48x48 expression faces with FER2013's labels and class imbalance.") { args, _ in
+        Builtin("synthetic_faces(n, seed=0, shift=6, rotation=12, noise=6)",
+                "n synthetic 48x48 expression faces with FER2013's labels and class imbalance; each face is moved by up to shift pixels along each axis, tilted by up to rotation degrees and given pixel noise of about noise (0-255 units), so shift=2 gives faces about as well centred as FER2013's.") { args, _ in
             let n = try args.int("n")
             guard (0...200_000).contains(n) else {
                 throw FernError.runtime("synthetic_faces: 'n' must be between 0 and 200000, got \(n)")
             }
-            return .dataset(try Dataset.syntheticFaces(count: n, seed: try args.seed("seed")))
+            let (shift, rotation, noise) = (try args.number("shift"), try args.number("rotation"), try args.number("noise"))
+            for (name, value, limit) in [("shift", shift, 12.0), ("rotation", rotation, 180), ("noise", noise, 255)]
+            where !(0...limit).contains(value) {
+                throw FernError.runtime("synthetic_faces: '\(name)' must be between 0 and \(Int(limit)), got \(Value.number(value))")
+            }
+            let options = SyntheticFaceOptions(maxShift: Float(shift), maxRotationDegrees: Float(rotation), noiseLevel: Float(noise))
+            return .dataset(try Dataset.syntheticFaces(count: n, seed: try args.seed("seed"), options: options))
         },
         Builtin("load_fer(path)", "A data set read from a FER2013-style CSV file (plain or .csv.gz).") { args, _ in
             .dataset(try Dataset.loadFER(path: try args.string("path")))

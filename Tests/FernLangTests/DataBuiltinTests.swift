@@ -8,6 +8,32 @@ import Testing
         #expect(try evaluate(source) == "[20, [20, 48, 48, 1], 20, 7, 20]")
     }
 
+    /// `shift` bounds how far each face sits from the centre: the brows, eyes and mouth, which are
+    /// symmetric about the face's vertical axis, centre on the image's within the shift (plus a
+    /// pixel or two that a tilt moves them).
+    @Test func syntheticFacesTakeTheirShiftRotationAndNoise() throws {
+        let session = try Session()
+        func horizontalOffsets(_ options: String) throws -> [Float] {
+            let masks = try session.tensor("synthetic_faces(200, seed=3\(options)).masks")
+            let side = 48
+            return (0..<masks.shape[0]).map { i in
+                let mask = masks.scalars[i * side * side..<(i + 1) * side * side]
+                let mass = mask.reduce(0, +)
+                let moment = mask.enumerated().reduce(Float(0)) { $0 + $1.element * Float($1.offset % side) }
+                return abs(moment / mass - Float(side - 1) / 2)
+            }
+        }
+        let centred = try horizontalOffsets(", shift=0, rotation=0")
+        let moved = try horizontalOffsets(", shift=6")
+        #expect(centred.max()! < 1.5, "\(centred.max()!)")
+        #expect(moved.max()! > 4 && moved.max()! < 6 + 3, "\(moved.max()!)")
+        let quiet = try session.tensor("synthetic_faces(4, seed=3, noise=0).images")
+        #expect(quiet.scalars != (try session.tensor("synthetic_faces(4, seed=3).images").scalars))
+        #expect(session.error("synthetic_faces(4, shift=13)").contains("synthetic_faces: 'shift' must be between 0 and 12, got 13"))
+        #expect(session.error("synthetic_faces(4, rotation=-1)").contains("'rotation' must be between 0 and 180, got -1"))
+        #expect(session.error("synthetic_faces(4, noise=300)").contains("'noise' must be between 0 and 255, got 300"))
+    }
+
     @Test func unknownMembersSuggestTheCloseOne() {
         #expect(errorText("ds = synthetic_faces(2)\nds.imags").contains("did you mean 'images'?"))
     }
