@@ -80,16 +80,17 @@ extension Saliency {
         let chosen = try classes ?? model.predictClasses(images)
         let ys = Array(Swift.stride(from: 0, through: height - patch, by: stride))
         let xs = Array(Swift.stride(from: 0, through: width - patch, by: stride))
+        let positions = ys.flatMap { y in xs.map { (y, $0) } }
         let original = try model.predictLogits(images).softmax()
         let pixels = height * width * channels
         var maps = [Float](repeating: 0, count: n * height * width)
         var cover = [Float](repeating: 0, count: height * width)
-        for y in ys { for x in xs { for dy in 0..<patch { for dx in 0..<patch { cover[(y + dy) * width + x + dx] += 1 } } } }
+        for (y, x) in positions { for dy in 0..<patch { for dx in 0..<patch { cover[(y + dy) * width + x + dx] += 1 } } }
         let source = images.scalars
         for i in 0..<n {
             // Every occluded copy of image i, one per square position, in one batch.
-            var copies = [Float](repeating: 0, count: ys.count * xs.count * pixels)
-            for (p, (y, x)) in ys.flatMap({ y in xs.map { (y, $0) } }).enumerated() {
+            var copies = [Float](repeating: 0, count: positions.count * pixels)
+            for (p, (y, x)) in positions.enumerated() {
                 copies.replaceSubrange(p * pixels..<(p + 1) * pixels, with: source[i * pixels..<(i + 1) * pixels])
                 for dy in 0..<patch {
                     for dx in 0..<patch {
@@ -97,11 +98,11 @@ extension Saliency {
                     }
                 }
             }
-            let occluded = try Tensor(shape: [ys.count * xs.count, height, width, channels], scalars: copies)
+            let occluded = try Tensor(shape: [positions.count, height, width, channels], scalars: copies)
             let probabilities = try model.predictLogits(occluded, batchSize: batchSize).softmax()
             let classCount = probabilities.shape[1]
             let before = original.scalars[i * classCount + chosen[i]]
-            for (p, (y, x)) in ys.flatMap({ y in xs.map { (y, $0) } }).enumerated() {
+            for (p, (y, x)) in positions.enumerated() {
                 let fall = max(before - probabilities.scalars[p * classCount + chosen[i]], 0)
                 for dy in 0..<patch { for dx in 0..<patch { maps[(i * height + y + dy) * width + x + dx] += fall } }
             }

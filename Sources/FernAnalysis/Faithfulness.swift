@@ -44,8 +44,8 @@ extension Saliency {
         var generator = SeededGenerator(seed: seed)
         var sums = [Float](repeating: 0, count: 4)
         for i in 0..<n {
-            let map = maps.scalars[i * pixels..<(i + 1) * pixels]
-            let salient = (0..<pixels).sorted { map[map.startIndex + $0] > map[map.startIndex + $1] || map[map.startIndex + $0] == map[map.startIndex + $1] && $0 < $1 }
+            let map = Array(maps.scalars[i * pixels..<(i + 1) * pixels])
+            let salient = (0..<pixels).sorted { map[$0] > map[$1] || map[$0] == map[$1] && $0 < $1 }
             let random = (0..<pixels).shuffled(using: &generator)
             let image = Array(images.scalars[i * pixels * channels..<(i + 1) * pixels * channels])
             let start = Array(starts.scalars[i * pixels * channels..<(i + 1) * pixels * channels])

@@ -53,8 +53,8 @@ extension Builtins {
                                              title: try args.optionalString("title") ?? "Saliency maps (\(method))")
             })
         },
-        Builtin("faithfulness(model, data, method=\"gradient\", count=100, points=20, faithfulness_baseline=\"blur\", " + methodOptions + ")",
-                "How faithful a method's maps are on the first count images, explaining the predicted classes: a dict of the mean areas under the class probability as the most salient pixels are deleted (lower is better) and inserted (higher is better), at points + 1 fractions, pixels replaced by or taken from faithfulness_baseline (\"blur\", \"zero\" or \"mean\"), beside the same for a random pixel order.") { args, _ in
+        Builtin("faithfulness(model, data, method=\"gradient\", count=100, points=20, faithfulness_baseline=\"blur\", maps=none, " + methodOptions + ")",
+                "How faithful a method's maps are on the first count images, explaining the predicted classes: a dict of the mean areas under the class probability as the most salient pixels are deleted (lower is better) and inserted (higher is better), at points + 1 fractions, pixels replaced by or taken from faithfulness_baseline (\"blur\", \"zero\" or \"mean\"), beside the same for a random pixel order. maps: the method's maps of those images, already made by saliency(model, images, method=method), instead of making them again.") { args, _ in
             let model = try args.model("model"), dataset = try args.dataset("data")
             let count = min(try args.int("count"), dataset.count)
             guard count > 0 else { throw FernError.runtime("faithfulness: no images to score") }
@@ -64,7 +64,16 @@ extension Builtins {
             }
             let images = try args.reporting { try dataset.images.sliced(axis: 0, start: 0, end: count) }
             let predicted = try args.reporting { try model.predictClasses(images) }
-            let maps = try saliencyMaps(args, model, images, predicted)
+            var maps: Tensor
+            if args.optional("maps") == nil {
+                maps = try saliencyMaps(args, model, images, predicted)
+            } else {
+                maps = try args.tensor("maps")
+                guard maps.rank == 3, maps.shape[0] >= count else {
+                    throw FernError.runtime("faithfulness: 'maps' must hold a [H, W] map for each of the \(count) images scored, got \(describeShape(maps.shape))")
+                }
+                maps = try args.reporting { try maps.sliced(axis: 0, start: 0, end: count) }
+            }
             let points = try args.int("points"), seed = try args.seed("seed")
             let scores = try args.reporting {
                 try Saliency.faithfulness(model: model, images: images, maps: maps, classes: predicted, points: points,

@@ -197,7 +197,7 @@ extension Builtins {
     // MARK: Building
 
     private static func sequential(_ args: Arguments) throws -> Value {
-        guard case .list(let items) = args.value("layers") else {
+        guard case .list = args.value("layers") else {
             throw args.failure("layers", expected: "a list of layers, e.g. [dense(64, activation=\"relu\"), dense(7)]", got: args.value("layers"))
         }
         let layers = try layerRecipes(args, "layers").map { make in try args.reporting { try make() } }

@@ -7,10 +7,12 @@ struct Method: Sendable {
     let signature: String
     let doc: String
     let parameters: [BuiltinParameter]
+    /// Whether it changes its list or dictionary (what a variable holding it must learn).
+    let changes: Bool
     /// The result, and the changed list or dictionary when the method changes it.
     let apply: @Sendable (Value, inout Arguments) throws -> (result: Value, changed: Value?)
 
-    init(_ signature: String, _ doc: String,
+    init(_ signature: String, _ doc: String, changes: Bool = false,
          _ apply: @escaping @Sendable (Value, inout Arguments) throws -> (result: Value, changed: Value?)) {
         let call = String(signature.drop { $0 != "." }.dropFirst())
         do {
@@ -20,32 +22,33 @@ struct Method: Sendable {
         }
         self.signature = signature
         self.doc = doc
+        self.changes = changes
         self.apply = apply
     }
 }
 
 enum Methods {
-    /// The methods that change their list or dictionary.
-    static let changing: Set<String> = ["append", "extend", "insert", "pop", "update"]
+    /// The names of the methods that change their list or dictionary.
+    static let changing = Set((Array(list.values) + dict.values).filter(\.changes).map(\.name))
 
     static let list: [String: Method] = table([
-        Method("xs.append(x)", "Adds x at the end.") { base, args in
+        Method("xs.append(x)", "Adds x at the end.", changes: true) { base, args in
             (.none, .list(try items(base) + [args.value("x")]))
         },
-        Method("xs.extend(ys)", "Adds the elements of ys (a list, range, string or tensor) at the end.") { base, args in
+        Method("xs.extend(ys)", "Adds the elements of ys (a list, range, string or tensor) at the end.", changes: true) { base, args in
             let ys = args.value("ys")
             guard let elements = try? listElements(of: ys) else {
                 throw args.failure("ys", expected: "a list, range, string, dict or tensor", got: ys)
             }
             return (.none, .list(try items(base) + elements))
         },
-        Method("xs.insert(i, x)", "Puts x before position i (negative counts from the end; past the end appends).") { base, args in
+        Method("xs.insert(i, x)", "Puts x before position i (negative counts from the end; past the end appends).", changes: true) { base, args in
             var items = try items(base)
             let i = try args.int("i")
             items.insert(args.value("x"), at: min(max(i < 0 ? i + items.count : i, 0), items.count))
             return (.none, .list(items))
         },
-        Method("xs.pop(i=-1)", "Removes and returns the element at i, the last by default.") { base, args in
+        Method("xs.pop(i=-1)", "Removes and returns the element at i, the last by default.", changes: true) { base, args in
             var items = try items(base)
             let i = try args.int("i")
             let position = i < 0 ? i + items.count : i
@@ -80,14 +83,14 @@ enum Methods {
         Method("d.get(key, default=none)", "The value at key, or default when the dictionary has no such key.") { base, args in
             (try dictionary(base).value(at: args.value("key")) ?? args.value("default"), nil)
         },
-        Method("d.pop(key)", "Removes key and returns its value; an error when it is missing.") { base, args in
+        Method("d.pop(key)", "Removes key and returns its value; an error when it is missing.", changes: true) { base, args in
             var d = try dictionary(base)
             let key = args.value("key")
             let value = try d.lookup(key)
             _ = try d.remove(key)
             return (value, .dict(d))
         },
-        Method("d.update(other)", "Adds other's keys and values, replacing the values of keys both have.") { base, args in
+        Method("d.update(other)", "Adds other's keys and values, replacing the values of keys both have.", changes: true) { base, args in
             var d = try dictionary(base)
             guard case .dict(let other) = args.value("other") else { throw args.failure("other", expected: "a dict", got: args.value("other")) }
             for (key, value) in other.items { try d.set(key, value) }

@@ -52,6 +52,10 @@ import Testing
         let scores = try session.run("f = faithfulness(m, ds, method=\"occlusion\", count=4, points=5)\n[f[\"method\"], f[\"baseline\"], f[\"images\"], 0 <= f[\"deletion\"] and f[\"insertion\"] <= 1]")
         #expect(scores == "[\"occlusion\", \"blur\", 4, true]")
         #expect(session.error("faithfulness(m, ds, faithfulness_baseline=\"gray\")").contains("unknown faithfulness_baseline 'gray'"))
+        // Maps made already score as the method would make them.
+        #expect(try session.run("faithfulness(m, ds, method=\"gradient_x_input\", count=4, points=5, maps=saliency(m, ds.images[0:6], method=\"gradient_x_input\"))")
+                == session.run("faithfulness(m, ds, method=\"gradient_x_input\", count=4, points=5)"))
+        #expect(session.error("faithfulness(m, ds, count=4, maps=saliency(m, ds.images[0:3]))").contains("faithfulness: 'maps' must hold a [H, W] map for each of the 4 images scored, got [3, 48, 48]"))
     }
 
     @Test func analysisFiguresRenderAsPNGs() throws {
