@@ -13,6 +13,12 @@ public struct SyntheticFaceOptions: Sendable, Equatable {
     /// Whether to draw hair and a nose, which do not depend on the expression.
     public var distractors: Bool
 
+    /// The ranges `Dataset.syntheticFaces` accepts (the language's `synthetic_faces` checks its
+    /// arguments against the same ones, to name them as the caller wrote them).
+    public static let shiftLimits: ClosedRange<Float> = 0...12
+    public static let rotationLimits: ClosedRange<Float> = 0...180
+    public static let noiseLimits: ClosedRange<Float> = 0...255
+
     public init(maxShift: Float = 6, maxRotationDegrees: Float = 12, scaleRange: ClosedRange<Float> = 0.8...1.1,
                 noiseLevel: Float = 6, distractors: Bool = true) {
         self.maxShift = maxShift
@@ -74,17 +80,18 @@ extension Dataset {
         guard count <= Int(Int32.max) / (SyntheticFace.side * SyntheticFace.side) else {
             throw fail("\(count) faces are too many")
         }
-        guard options.maxShift >= 0 && options.maxShift <= 12 else {
-            throw fail("maxShift must be in 0...12 pixels, got \(options.maxShift)")
+        typealias Limits = SyntheticFaceOptions
+        guard Limits.shiftLimits.contains(options.maxShift) else {
+            throw fail("maxShift must be in \(Limits.shiftLimits) pixels, got \(options.maxShift)")
         }
-        guard options.maxRotationDegrees >= 0 && options.maxRotationDegrees <= 180 else {
-            throw fail("maxRotationDegrees must be in 0...180, got \(options.maxRotationDegrees)")
+        guard Limits.rotationLimits.contains(options.maxRotationDegrees) else {
+            throw fail("maxRotationDegrees must be in \(Limits.rotationLimits), got \(options.maxRotationDegrees)")
         }
         guard options.scaleRange.lowerBound >= 0.5 && options.scaleRange.upperBound <= 1.5 else {
             throw fail("scaleRange must lie within 0.5...1.5, got \(options.scaleRange)")
         }
-        guard options.noiseLevel >= 0 && options.noiseLevel <= 255 else {
-            throw fail("noiseLevel must be in 0...255, got \(options.noiseLevel)")
+        guard Limits.noiseLimits.contains(options.noiseLevel) else {
+            throw fail("noiseLevel must be in \(Limits.noiseLimits), got \(options.noiseLevel)")
         }
     }
 

@@ -12,9 +12,12 @@ extension Builtins {
                 throw FernError.runtime("synthetic_faces: 'n' must be between 0 and 200000, got \(n)")
             }
             let (shift, rotation, noise) = (try args.number("shift"), try args.number("rotation"), try args.number("noise"))
-            for (name, value, limit) in [("shift", shift, 12.0), ("rotation", rotation, 180), ("noise", noise, 255)]
-            where !(0...limit).contains(value) {
-                throw FernError.runtime("synthetic_faces: '\(name)' must be between 0 and \(Int(limit)), got \(Value.number(value))")
+            for (name, value, limits) in [("shift", shift, SyntheticFaceOptions.shiftLimits),
+                                          ("rotation", rotation, SyntheticFaceOptions.rotationLimits),
+                                          ("noise", noise, SyntheticFaceOptions.noiseLimits)]
+            where !(Double(limits.lowerBound)...Double(limits.upperBound)).contains(value) {
+                throw FernError.runtime("synthetic_faces: '\(name)' must be between \(Int(limits.lowerBound)) and "
+                                        + "\(Int(limits.upperBound)), got \(Value.number(value))")
             }
             let options = SyntheticFaceOptions(maxShift: Float(shift), maxRotationDegrees: Float(rotation), noiseLevel: Float(noise))
             return .dataset(try Dataset.syntheticFaces(count: n, seed: try args.seed("seed"), options: options))

@@ -13,9 +13,22 @@ public enum BLASKernel {
         return String(cString: name)
     }
 
-    /// Kernels without AVX-512.
-    static let avx2Cores: Set<String> = ["haswell", "zen", "sandybridge", "nehalem", "core2", "prescott", "barcelona",
-                                         "bulldozer", "piledriver", "steamroller", "excavator"]
+    /// OpenBLAS's kernels without AVX-512, by the widest instructions they use.
+    static let tierOfCore: [String: String] = [
+        "haswell": "AVX2", "zen": "AVX2", "sandybridge": "AVX", "bulldozer": "AVX", "piledriver": "AVX",
+        "steamroller": "AVX", "excavator": "AVX", "nehalem": "SSE4", "core2": "SSSE3", "penryn": "SSE4",
+        "dunnington": "SSE4", "atom": "SSSE3", "prescott": "SSE3", "barcelona": "SSE3", "opteron": "SSE3",
+        "katmai": "SSE", "coppermine": "SSE", "northwood": "SSE2", "banias": "SSE2", "bobcat": "SSSE3"]
+
+    /// The kernels OpenBLAS falls back to on a CPU it does not know (one newer than
+    /// the library), whatever the CPU has: Debian 12's OpenBLAS 0.3.21 loads its
+    /// Prescott (SSE3) kernels on a 2023 Xeon (family 6 model 207), at 1/8 of the
+    /// SkylakeX kernels' speed there (sgemm 2048: 22 vs 186 GFLOP/s).
+    public static let genericCores: Set<String> = ["prescott", "core2", "penryn", "dunnington", "nehalem", "atom",
+                                            "katmai", "coppermine", "northwood", "banias", "opteron", "barcelona"]
+
+    /// The AVX-512 subsets OpenBLAS's SkylakeX kernels use.
+    public static let skylakeXFlags = ["avx512f", "avx512bw", "avx512dq", "avx512vl"]
 
     /// A warning when the kernels in use lack AVX-512 although the CPU has it (and FERN_ISA does not cap it)
     /// (`cpuFlags` is the "flags" line of /proc/cpuinfo), nil otherwise.
@@ -23,29 +36,38 @@ public enum BLASKernel {
                                          forced: String? = RuntimeSettings.current.openBLASCoreType,
                                          isa: InstructionSet = RuntimeSettings.current.isa) -> String? {
         guard isa == .avx512, let cpuFlags, cpuFlags.split(separator: " ").contains("avx512f"),
-              avx2Cores.contains(coreName.lowercased()) else { return nil }
+              let tier = tierOfCore[coreName.lowercased()] else { return nil }
         let cause = forced.map { "OPENBLAS_CORETYPE=\($0) selects" } ?? "OpenBLAS selected"
-        return "warning: \(cause) its \(coreName) (AVX2) kernels on a CPU with AVX-512; matrix products may run at up to half speed. "
-            + "Unset OPENBLAS_CORETYPE, or set it to SkylakeX."
+        return "warning: \(cause) its \(coreName) (\(tier)) kernels on a CPU with AVX-512; matrix products may run at "
+            + "\(tier == "AVX2" ? "up to half" : "a fraction of their") speed. Unset OPENBLAS_CORETYPE, or set it to SkylakeX."
     }
 
     /// The OPENBLAS_CORETYPE to run with instead of the one the environment
     /// sets, or nil to keep it, unless FERN_KEEP_OPENBLAS_CORETYPE is set:
     /// with FERN_ISA=avx2 or sse41 and no OPENBLAS_CORETYPE, that tier's
     /// kernels (Haswell, Penryn), so that every kernel runs as on such a CPU;
-    /// without FERN_ISA, SkylakeX when an AVX2 kernel is forced on a CPU with
-    /// AVX-512 (F, BW, DQ, VL). OpenBLAS reads the variable when it loads, so
-    /// `fern` starts itself again with the chosen value (see Fern.main).
+    /// without FERN_ISA, SkylakeX when a kernel without AVX-512 is forced on a CPU with
+    /// AVX-512 (F, BW, DQ, VL); and when OpenBLAS, told nothing, fell back to
+    /// its generic kernels (`loaded`, see `genericCores`), the best the CPU's
+    /// flags allow: SkylakeX, or Haswell with AVX2 and FMA. OpenBLAS reads the
+    /// variable when it loads, so `fern` starts itself again with the chosen
+    /// value (see Fern.main).
     public static func preferredCoreType(settings: RuntimeSettings = .currentWithoutWarnings,
-                                         cpuFlags: () -> String? = cpuFlagsLine) -> String? {
+                                         cpuFlags: () -> String? = cpuFlagsLine,
+                                         loaded: () -> String = { coreName }) -> String? {
         guard !settings.keepOpenBLASCoreType else { return nil }
         if let isa = settings.requestedISA, isa < .avx512 {
             return settings.openBLASCoreType == nil ? (isa == .avx2 ? "Haswell" : "Penryn") : nil
         }
-        guard let forced = settings.openBLASCoreType, avx2Cores.contains(forced.lowercased()),
-              let flags = cpuFlags() else { return nil }
-        let present = Set(flags.split(separator: " ").map(String.init))
-        return ["avx512f", "avx512bw", "avx512dq", "avx512vl"].allSatisfy(present.contains) ? "SkylakeX" : nil
+        func present() -> Set<String> { Set((cpuFlags() ?? "").split(separator: " ").map(String.init)) }
+        guard let forced = settings.openBLASCoreType else {
+            guard genericCores.contains(loaded().lowercased()) else { return nil }
+            let flags = present()
+            if skylakeXFlags.allSatisfy(flags.contains) { return "SkylakeX" }
+            return flags.contains("avx2") && flags.contains("fma") ? "Haswell" : nil
+        }
+        guard tierOfCore[forced.lowercased()] != nil else { return nil }
+        return skylakeXFlags.allSatisfy(present().contains) ? "SkylakeX" : nil
     }
 
     /// The first "flags" line of /proc/cpuinfo (Linux), or nil.

@@ -24,11 +24,13 @@ struct Fern: ParsableCommand {
 
     /// Some machines set OPENBLAS_CORETYPE to an AVX2 kernel for every program;
     /// on a CPU with full-width AVX-512 units that about halves the speed of
-    /// Fern's matrix products (Benchmarks/RESULTS.md). OpenBLAS reads the
-    /// variable when it loads, before main, so fern starts itself again once
-    /// with SkylakeX, at the cost of a second start-up. FERN_ISA below avx512
-    /// asks for that tier's kernels the same way. FERN_KEEP_OPENBLAS_CORETYPE=1
-    /// keeps the setting.
+    /// Fern's matrix products (Benchmarks/RESULTS.md). And an OpenBLAS older
+    /// than the CPU falls back to its generic SSE3 kernels (Debian 12's on a
+    /// 2023 Xeon: 1/8 of the speed). OpenBLAS reads the variable when it
+    /// loads, before main, so fern starts itself again once with the kernels
+    /// the CPU can run (`BLASKernel.preferredCoreType`), at the cost of a
+    /// second start-up. FERN_ISA below avx512 asks for that tier's kernels the
+    /// same way. FERN_KEEP_OPENBLAS_CORETYPE=1 keeps the setting.
     private static func relaunchWithFasterBLASKernels() {
         guard let core = BLASKernel.preferredCoreType() else { return }
         setenv("OPENBLAS_CORETYPE", core, 1)

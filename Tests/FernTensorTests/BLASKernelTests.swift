@@ -14,6 +14,9 @@ import Testing
         #expect(BLASKernel.slowKernelWarning(coreName: "SkylakeX", cpuFlags: avx512, forced: nil) == nil)
         #expect(BLASKernel.slowKernelWarning(coreName: "Haswell", cpuFlags: avx2, forced: "Haswell") == nil)
         #expect(BLASKernel.slowKernelWarning(coreName: "Haswell", cpuFlags: nil, forced: nil) == nil)
+        let generic = BLASKernel.slowKernelWarning(coreName: "Prescott", cpuFlags: avx512, forced: nil, isa: .avx512)
+        #expect(generic?.contains("OpenBLAS selected its Prescott (SSE3) kernels") == true, "not called AVX2")
+        #expect(generic?.contains("a fraction of their speed") == true)
     }
 
     @Test func coreNameComesFromTheLoadedLibrary() {
@@ -27,12 +30,30 @@ import Testing
         #expect(preferredCoreType(["OPENBLAS_CORETYPE": "zen"], cpuFlags: avx512) == "SkylakeX")
         #expect(preferredCoreType(["OPENBLAS_CORETYPE": "Haswell"], cpuFlags: avx2Only) == nil)
         #expect(preferredCoreType(["OPENBLAS_CORETYPE": "SkylakeX"], cpuFlags: avx512) == nil)
-        #expect(preferredCoreType([:], cpuFlags: avx512) == nil, "OpenBLAS's own choice is kept")
+        #expect(preferredCoreType([:], cpuFlags: avx512, loaded: "SkylakeX") == nil, "OpenBLAS's own choice is kept")
+        #expect(preferredCoreType([:], cpuFlags: avx512, loaded: "Zen") == nil, "OpenBLAS's own choice is kept")
         #expect(preferredCoreType(["OPENBLAS_CORETYPE": "Haswell", "FERN_KEEP_OPENBLAS_CORETYPE": "1"],
                                   cpuFlags: avx512) == nil)
         // AVX-512 foundation alone (Knights Landing) lacks what SkylakeX kernels use.
         #expect(preferredCoreType(["OPENBLAS_CORETYPE": "Haswell"],
                                   cpuFlags: { "flags : avx2 avx512f avx512cd" }) == nil)
+    }
+
+    @Test func aCPUNewerThanOpenBLASGetsTheBestKernelsItsFlagsAllow() {
+        // Debian 12's OpenBLAS loads Prescott on a family 6 model 207 Xeon; an unknown AMD CPU gets Barcelona or Opteron.
+        let avx512 = { "flags : fpu sse avx2 fma avx512f avx512dq avx512bw avx512vl" as String? }
+        #expect(preferredCoreType([:], cpuFlags: avx512, loaded: "Prescott") == "SkylakeX")
+        #expect(preferredCoreType([:], cpuFlags: { "flags : fpu sse avx avx2 fma" }, loaded: "Barcelona") == "Haswell")
+        #expect(preferredCoreType([:], cpuFlags: { "flags : fpu sse avx2 fma avx512f" }, loaded: "opteron") == "Haswell",
+                "AVX-512 foundation alone is not enough for SkylakeX")
+        #expect(preferredCoreType([:], cpuFlags: { "flags : fpu sse sse3 ssse3" }, loaded: "Prescott") == nil,
+                "a CPU without AVX2 keeps what OpenBLAS chose")
+        #expect(preferredCoreType([:], cpuFlags: { nil }, loaded: "Prescott") == nil, "no flags, no guess")
+        #expect(preferredCoreType(["FERN_KEEP_OPENBLAS_CORETYPE": "1"], cpuFlags: avx512, loaded: "Prescott") == nil)
+        #expect(preferredCoreType(["OPENBLAS_CORETYPE": "Prescott"], cpuFlags: avx512, loaded: "Prescott") == "SkylakeX",
+                "a forced kernel without AVX-512 on an AVX-512 CPU, as before")
+        #expect(preferredCoreType(["FERN_ISA": "sse41"], cpuFlags: avx512, loaded: "Prescott") == "Penryn",
+                "FERN_ISA's tier comes first")
     }
 
     @Test func aCappedInstructionSetChoosesThatTiersKernelsUnlessSomeAreNamed() {
@@ -49,7 +70,10 @@ import Testing
     }
 
     /// The core type `fern` would start itself with under `environment` on an AVX-512 machine with `cpuFlags`.
-    func preferredCoreType(_ environment: [String: String], cpuFlags: () -> String?) -> String? {
-        BLASKernel.preferredCoreType(settings: RuntimeSettings(environment: environment, cpuBest: .avx512), cpuFlags: cpuFlags)
+    /// `loaded` is the kernels OpenBLAS chose by itself.
+    func preferredCoreType(_ environment: [String: String], cpuFlags: () -> String?,
+                           loaded: String = "SkylakeX") -> String? {
+        BLASKernel.preferredCoreType(settings: RuntimeSettings(environment: environment, cpuBest: .avx512),
+                                     cpuFlags: cpuFlags, loaded: { loaded })
     }
 }
