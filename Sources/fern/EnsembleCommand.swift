@@ -28,7 +28,7 @@ struct EnsembleCommand: ParsableCommand {
     @Option(help: "Seed of the synthetic faces (as fern train's --seed).")
     var seed: UInt64 = 1
 
-    @Option(help: "Test-time augmentation for the submission: none, mirror or tencrop (default: none).")
+    @Option(help: "Test-time augmentation for the submission: none, mirror or tencrop.")
     var tta = "none"
 
     @OptionGroup var results: ResultOptions
