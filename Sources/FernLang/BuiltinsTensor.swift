@@ -91,8 +91,9 @@ extension Builtins {
                 return .tensor(try onTensor(t, try args.axes("axis"), args.bool("keepdims")))
             }
             if values.count == 1 { values = try listElements(of: values[0]) }
+            // A 0-d tensor (`m[c][c]`, `sum(t)`) counts as its number, as NumPy's scalars do in Python's sum.
             let numbers = try values.map { value -> Double in
-                guard case .number(let n) = value else {
+                guard let n = value.scalarNumber else {
                     throw FernError.runtime("\(name): expected numbers, a list of numbers or one tensor, got \(value.typeName)")
                 }
                 return n

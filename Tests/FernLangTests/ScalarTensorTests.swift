@@ -27,6 +27,15 @@ import Testing
         #expect(try evaluate(names + "[1, 2, 3][sum(tensor([1, 1]))]") == "3")
     }
 
+    @Test func listsOfScalarTensorsReduceAsNumbers() throws {
+        // A confusion matrix's diagonal, as Python's sum() takes NumPy scalars.
+        let matrix = "m = tensor([[3, 1], [2, 4]])\n"
+        #expect(try evaluate(matrix + "sum([m[c][c] for c in range(2)])") == "7")
+        #expect(try evaluate(matrix + "[max([m[0][1], m[1][0]]), min(m[0][0], 2.5), mean([m[0][0], 1])]") == "[2, 2.5, 2]")
+        #expect(errorText(matrix + "sum([m[0], m[1]])").contains("sum: expected numbers, a list of numbers or one tensor, got tensor"),
+                "rows are not numbers: no elementwise sum guessed")
+    }
+
     @Test func tensorsThatAreNotOneNumberStillSaySo() {
         #expect(errorText("tensor([1, 2]) < 3") == """
             <input>:1:16: error: cannot compare tensor and number with <: a tensor of shape [2] is not one number; reduce it first (max(t), mean(t), item(t))
