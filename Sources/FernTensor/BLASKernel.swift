@@ -20,12 +20,11 @@ public enum BLASKernel {
         "dunnington": "SSE4", "atom": "SSSE3", "prescott": "SSE3", "barcelona": "SSE3", "opteron": "SSE3",
         "katmai": "SSE", "coppermine": "SSE", "northwood": "SSE2", "banias": "SSE2", "bobcat": "SSSE3"]
 
-    /// The kernels OpenBLAS falls back to on a CPU it does not know (one newer than
-    /// the library), whatever the CPU has: Debian 12's OpenBLAS 0.3.21 loads its
-    /// Prescott (SSE3) kernels on a 2023 Xeon (family 6 model 207), at 1/8 of the
-    /// SkylakeX kernels' speed there (sgemm 2048: 22 vs 186 GFLOP/s).
-    public static let genericCores: Set<String> = ["prescott", "core2", "penryn", "dunnington", "nehalem", "atom",
-                                            "katmai", "coppermine", "northwood", "banias", "opteron", "barcelona"]
+    /// The SSE-only kernels: on a CPU with AVX2, OpenBLAS loads one of these only as
+    /// the fallback for a CPU it does not know (one newer than the library): Debian
+    /// 12's OpenBLAS 0.3.21 loads Prescott (SSE3) on a 2023 Xeon (family 6 model
+    /// 207), at 1/6 of the SkylakeX kernels' speed there (Benchmarks/RESULTS.md).
+    public static let genericCores = Set(tierOfCore.filter { $0.value.hasPrefix("SSE") }.keys)
 
     /// The AVX-512 subsets OpenBLAS's SkylakeX kernels use.
     public static let skylakeXFlags = ["avx512f", "avx512bw", "avx512dq", "avx512vl"]

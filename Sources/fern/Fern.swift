@@ -26,7 +26,7 @@ struct Fern: ParsableCommand {
     /// on a CPU with full-width AVX-512 units that about halves the speed of
     /// Fern's matrix products (Benchmarks/RESULTS.md). And an OpenBLAS older
     /// than the CPU falls back to its generic SSE3 kernels (Debian 12's on a
-    /// 2023 Xeon: 1/8 of the speed). OpenBLAS reads the variable when it
+    /// 2023 Xeon: 1/6 of the speed). OpenBLAS reads the variable when it
     /// loads, before main, so fern starts itself again once with the kernels
     /// the CPU can run (`BLASKernel.preferredCoreType`), at the cost of a
     /// second start-up. FERN_ISA below avx512 asks for that tier's kernels the
