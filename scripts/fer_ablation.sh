@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # The FER2013 runs of issue 17, one after another on the same split (--split-seed 1) and seed:
-# the ablation (the recipe, the previous best, the recipe without one trick each) for 10 epochs,
-# then the recipe on the residual network and the VGG variant for 20.
+# the recipe in Float32 and in bf16, the ablation in bf16 (the recipe, the previous best, the recipe
+# without one trick each) for 10 epochs, then the recipe on the residual network and the VGG variant for 20.
 # Each run writes RUNS/NAME-report/run.json and submission.csv; a run whose report exists is
 # skipped and one with a checkpoint resumes, so the script can be stopped and started again.
 #
 #   FER=path/to/fer2013 [RUNS=runs/fer] [FERN=.build/release/fern] scripts/fer_ablation.sh
 #
-# Then: scripts/fer_tables.py recipe=RUNS/a10-recipe-report/run.json baseline=RUNS/a10-baseline-report/run.json ...
+# Then: scripts/fer_tables.py recipe=RUNS/b10-recipe-report/run.json baseline=RUNS/b10-baseline-report/run.json ...
 set -euo pipefail
 : "${FER:?set FER to the folder with train.csv.gz and test.csv.gz}"
 RUNS=${RUNS:-runs/fer}
@@ -28,17 +28,21 @@ common=(--seed 1 --no-class-weights)
 recipe=(--optimizer sgd --learning-rate 0.05 --momentum 0.9 --nesterov --weight-decay 5e-4 --schedule one_cycle
         --flip --crop 4 --rotate 10 --zoom 0.1 --erasing 0.25 --label-smoothing 0.1 --ema 0.999)
 long=(--epochs 20); short=(--epochs 10)
-# The ablation, 10 epochs each (about 38 minutes each on the 2-core Xeon of 2026-12-05): the recipe,
-# the previous best (Adam, cosine, flip/shift/rotate/zoom) on the same budget, and the recipe without
-# one trick each (a later option overrides the recipe's), and with mixup.
+# The recipe in Float32 (a10-) and in bf16 (b10-): where oneDNN runs AMX, --precision bf16 trains the
+# tuned CNN 1.27x faster; elsewhere it warns and trains in Float32, and the two rows are the same run.
 run a10-recipe "${common[@]}" "${short[@]}" "${recipe[@]}"
-run a10-baseline "${common[@]}" "${short[@]}" --optimizer adam --learning-rate 0.001 --schedule cosine --flip --shift 4 --rotate 10 --zoom 0.1
-run a10-no-erasing "${common[@]}" "${short[@]}" "${recipe[@]}" --erasing 0
-run a10-no-smoothing "${common[@]}" "${short[@]}" "${recipe[@]}" --label-smoothing 0
-run a10-no-ema "${common[@]}" "${short[@]}" "${recipe[@]}" --ema 0
-run a10-shift-not-crop "${common[@]}" "${short[@]}" "${recipe[@]}" --crop 0 --shift 4
-run a10-adam-cosine "${common[@]}" "${short[@]}" "${recipe[@]}" --optimizer adam --learning-rate 0.001 --momentum 0 --no-nesterov --weight-decay 0 --schedule cosine
-run a10-mixup "${common[@]}" "${short[@]}" "${recipe[@]}" --mixup 0.2
+common+=(--precision bf16)
+# The ablation, 10 epochs each in bf16 (about 30 minutes each on the 2-core Xeon of 2026-12-05): the
+# recipe, the previous best (Adam, cosine, flip/shift/rotate/zoom) on the same budget, and the recipe
+# without one trick each (a later option overrides the recipe's), and with mixup.
+run b10-recipe "${common[@]}" "${short[@]}" "${recipe[@]}"
+run b10-baseline "${common[@]}" "${short[@]}" --optimizer adam --learning-rate 0.001 --schedule cosine --flip --shift 4 --rotate 10 --zoom 0.1
+run b10-no-erasing "${common[@]}" "${short[@]}" "${recipe[@]}" --erasing 0
+run b10-no-smoothing "${common[@]}" "${short[@]}" "${recipe[@]}" --label-smoothing 0
+run b10-no-ema "${common[@]}" "${short[@]}" "${recipe[@]}" --ema 0
+run b10-shift-not-crop "${common[@]}" "${short[@]}" "${recipe[@]}" --crop 0 --shift 4
+run b10-adam-cosine "${common[@]}" "${short[@]}" "${recipe[@]}" --optimizer adam --learning-rate 0.001 --momentum 0 --no-nesterov --weight-decay 0 --schedule cosine
+run b10-mixup "${common[@]}" "${short[@]}" "${recipe[@]}" --mixup 0.2
 # Candidates for the ensemble's members: the recipe on the other ready-made models, 20 epochs.
 MODEL=resnet run resnet "${common[@]}" "${long[@]}" "${recipe[@]}"
 MODEL=vgg run vgg "${common[@]}" "${long[@]}" "${recipe[@]}"

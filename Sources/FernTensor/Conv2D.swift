@@ -1,6 +1,8 @@
-/// 2-D convolution on NHWC tensors: by oneDNN's direct kernels where it
-/// runs (`DNNLConvolution`), else by im2col + one OpenBLAS GEMM per chunk of
-/// images (also with FERN_KERNELS=builtin, for comparison).
+/// 2-D convolution on NHWC tensors: by Winograd's kernels for 3x3 and 5x5
+/// "same" layers (`WinogradConvolution`), by oneDNN's direct kernels where it
+/// runs (`DNNLConvolution`; in bf16 on AMX, see `ConvolutionPrecision`, for
+/// every layer it has fast bf16 kernels for), else by im2col + one OpenBLAS
+/// GEMM per chunk of images (also with FERN_KERNELS=builtin, for comparison).
 ///
 /// Layout choice: NHWC lets a whole chunk of
 /// images form one tall GEMM `[images·pixels, kh·kw·c] @ [kh·kw·c, outChannels]`
@@ -34,7 +36,8 @@ extension Tensor {
         let kernel: ([UnsafePointer<Float>], [UnsafeMutablePointer<Float>]) -> Void
         if let winograd = conv.winograd {
             kernel = { i, o in winograd.forward(i[0], filter: i[1], bias: i[2], relu: true, into: o[0]) }
-        } else if conv.library != nil, let fused = DNNLConvolution.make(g, outChannels: conv.outChannels, biasRelu: true) {
+        } else if conv.library != nil,
+                  let fused = DNNLConvolution.make(g, outChannels: conv.outChannels, biasRelu: true, precision: conv.precision) {
             kernel = { i, o in fused.forward(i[0], i[1], bias: i[2], o[0]) }
         } else {
             return try biasRelu(conv2d(input, filter, stride: stride, padding: padding), bias: bias)
@@ -54,8 +57,10 @@ private struct Convolution {
     let geometry: WindowGeometry
     let outChannels: Int
     let library: DNNLConvolution?
-    /// All three passes of 5x5 and 3x3 "same" layers, where it applies.
+    /// All three passes of 5x5 and 3x3 "same" layers, where it applies (in Float32).
     let winograd: WinogradConvolution?
+    /// bf16 when asked for and oneDNN has fast bf16 kernels for this geometry; then Winograd is off.
+    let precision: ConvolutionPrecision
 
     /// Checks the shapes and picks the kernels.
     init(op: String, _ input: Tensor, _ filter: Tensor, stride: (Int, Int), padding: Padding) throws {
@@ -71,8 +76,15 @@ private struct Convolution {
         try g.checkSizes(op: op, input: input.shape, outChannels: filter.shape[3])
         geometry = g
         outChannels = filter.shape[3]
-        library = Kernels.current == .fast ? DNNLConvolution.make(g, outChannels: outChannels) : nil
-        winograd = Kernels.current == .fast ? WinogradConvolution.make(g, outChannels: outChannels) : nil
+        let fast = Kernels.current == .fast
+        if fast, ConvolutionPrecision.current == .bf16,
+           let low = DNNLConvolution.make(g, outChannels: outChannels, precision: .bf16) {
+            (library, winograd, precision) = (low, nil, .bf16)
+            return
+        }
+        library = fast ? DNNLConvolution.make(g, outChannels: outChannels) : nil
+        winograd = fast ? WinogradConvolution.make(g, outChannels: outChannels) : nil
+        precision = .f32
     }
 
     var patchSize: Int { geometry.kernelHeight * geometry.kernelWidth * geometry.channels }

@@ -139,6 +139,11 @@ enum DNNL {
         return String(cString: name)
     }
 
+    /// The memory a primitive descriptor's `what` (its source, weights, ...) takes.
+    static func query(_ pd: const_dnnl_primitive_desc_t, _ what: dnnl_query_t) -> dnnl_memory_desc_t {
+        dnnl_primitive_desc_query_md(pd, what, 0).pointee
+    }
+
     /// A memory descriptor for a dense f32 tensor; `dims` in oneDNN's logical order (N, C, H, W).
     static func descriptor(_ dims: [Int], _ tag: dnnl_format_tag_t) -> dnnl_memory_desc_t? {
         var desc = dnnl_memory_desc_t()

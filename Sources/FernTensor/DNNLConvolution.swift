@@ -10,15 +10,23 @@ import Foundation
 /// out]` into each kernel's blocked layout on every call (a few hundred
 /// kilobytes) and weight gradients back. One object per geometry, created
 /// on first use and kept: primitive creation JIT-compiles code.
+///
+/// In bf16 (`ConvolutionPrecision`), each pass first rounds what its kernel
+/// reads (activations, filters, output gradients) into bf16 copies and
+/// writes Float32: outputs and input gradients straight into Fern's arrays,
+/// filter gradients through the reorder back to Keras' layout.
 final class DNNLConvolution: @unchecked Sendable {
     private static let cache = DNNL.Cache<Key, DNNLConvolution>()
 
     /// The convolution for this geometry, or nil when oneDNN cannot make one. With
     /// `biasRelu` its forward pass also adds a bias and applies ReLU inside the
     /// kernel (one pass fewer over the output); its backward passes are the plain one's.
-    static func make(_ g: WindowGeometry, outChannels: Int, biasRelu: Bool = false) -> DNNLConvolution? {
+    /// With `.bf16`, nil also where oneDNN has only its slow reference code (one
+    /// input channel, or no AVX-512): the caller then takes Float32.
+    static func make(_ g: WindowGeometry, outChannels: Int, biasRelu: Bool = false,
+                     precision: ConvolutionPrecision = .f32) -> DNNLConvolution? {
         guard let context = DNNL.context else { return nil }
-        let key = Key(geometry: g, outChannels: outChannels, biasRelu: biasRelu)
+        let key = Key(geometry: g, outChannels: outChannels, biasRelu: biasRelu, precision: precision)
         return cache.value(for: key) { DNNLConvolution(context: context, key: key) }
     }
 
@@ -27,10 +35,10 @@ final class DNNLConvolution: @unchecked Sendable {
                  _ y: UnsafeMutablePointer<Float>) {
         context.run {
             forwardWeights.load(from: w, context: context)
-            source.point(at: x)
-            destination.point(at: y)
-            var arguments = [(DNNL_ARG_SRC, source.memory), (DNNL_ARG_WEIGHTS, forwardWeights.memory),
-                             (DNNL_ARG_DST, destination.memory)]
+            forwardSource.load(from: x, context: context)
+            output.point(at: y)
+            var arguments = [(DNNL_ARG_SRC, forwardSource.memory), (DNNL_ARG_WEIGHTS, forwardWeights.memory),
+                             (DNNL_ARG_DST, output.memory)]
             if key.biasRelu {
                 guard let bias else { fatalError("a fused convolution needs its bias") }
                 biasMemory.point(at: bias)
@@ -45,10 +53,10 @@ final class DNNLConvolution: @unchecked Sendable {
         context.run {
             let stage = backwardDataStage()
             stage.weights.load(from: w, context: context)
-            destination.point(at: dy)
-            source.point(at: dx)
-            context.execute(stage.primitive, [(DNNL_ARG_DIFF_DST, destination.memory), (DNNL_ARG_WEIGHTS, stage.weights.memory),
-                                              (DNNL_ARG_DIFF_SRC, source.memory)])
+            stage.outputGradient.load(from: dy, context: context)
+            input.point(at: dx)
+            context.execute(stage.primitive, [(DNNL_ARG_DIFF_DST, stage.outputGradient.memory),
+                                              (DNNL_ARG_WEIGHTS, stage.weights.memory), (DNNL_ARG_DIFF_SRC, input.memory)])
         }
     }
 
@@ -58,9 +66,10 @@ final class DNNLConvolution: @unchecked Sendable {
                          dBias: UnsafeMutablePointer<Float>? = nil) {
         context.run {
             let stage = backwardWeightsStage(withBias: dBias != nil)
-            source.point(at: x)
-            destination.point(at: dy)
-            var arguments = [(DNNL_ARG_SRC, source.memory), (DNNL_ARG_DIFF_DST, destination.memory),
+            guard let source = stage.source else { fatalError("a filter-gradient stage reads the input") }
+            source.load(from: x, context: context)
+            stage.outputGradient.load(from: dy, context: context)
+            var arguments = [(DNNL_ARG_SRC, source.memory), (DNNL_ARG_DIFF_DST, stage.outputGradient.memory),
                              (DNNL_ARG_DIFF_WEIGHTS, stage.weights.memory)]
             if let dBias {
                 biasMemory.point(at: dBias)
@@ -79,13 +88,15 @@ final class DNNLConvolution: @unchecked Sendable {
         let batch, height, width, channels, kernelHeight, kernelWidth, strideY, strideX: Int
         let outHeight, outWidth, padTop, padLeft, outChannels: Int
         let biasRelu: Bool
+        let precision: ConvolutionPrecision
 
-        init(geometry g: WindowGeometry, outChannels: Int, biasRelu: Bool) {
+        init(geometry g: WindowGeometry, outChannels: Int, biasRelu: Bool, precision: ConvolutionPrecision) {
             (batch, height, width, channels) = (g.batch, g.height, g.width, g.channels)
             (kernelHeight, kernelWidth, strideY, strideX) = (g.kernelHeight, g.kernelWidth, g.strideY, g.strideX)
             (outHeight, outWidth, padTop, padLeft) = (g.outHeight, g.outWidth, g.padTop, g.padLeft)
             self.outChannels = outChannels
             self.biasRelu = biasRelu
+            self.precision = precision
         }
 
         var strides: [Int64] { [Int64(strideY), Int64(strideX)] }
@@ -94,44 +105,52 @@ final class DNNLConvolution: @unchecked Sendable {
             [Int64((outHeight - 1) * strideY + kernelHeight - height - padTop),
              Int64((outWidth - 1) * strideX + kernelWidth - width - padLeft)]
         }
+        var sourceDims: [Int64] { [batch, channels, height, width].map(Int64.init) }
+        var destinationDims: [Int64] { [batch, outChannels, outHeight, outWidth].map(Int64.init) }
+        var weightsDims: [Int64] { [outChannels, channels, kernelHeight, kernelWidth].map(Int64.init) }
+        /// The type the kernels read activations, filters and output gradients in.
+        var operandType: dnnl_data_type_t { precision == .bf16 ? dnnl_bf16 : dnnl_f32 }
     }
 
     private let context: DNNL.Context
     private let key: Key
-    private var sourceDesc = dnnl_memory_desc_t(), destinationDesc = dnnl_memory_desc_t()
-    private var userWeightsDesc = dnnl_memory_desc_t(), anyWeightsDesc = dnnl_memory_desc_t()
+    /// Fern's Float32 NHWC activations and Keras-layout filters.
+    private var userSourceDesc = dnnl_memory_desc_t(), userDestinationDesc = dnnl_memory_desc_t()
+    private var userWeightsDesc = dnnl_memory_desc_t()
+    /// What the kernels read: the same in Float32; in bf16, bf16 in a layout oneDNN picks.
+    private var operandSourceDesc = dnnl_memory_desc_t(), operandDestinationDesc = dnnl_memory_desc_t()
+    private var operandWeightsDesc = dnnl_memory_desc_t(), weightsGradientDesc = dnnl_memory_desc_t()
     private var descriptor = dnnl_convolution_desc_t()
     private let forwardDescriptor: dnnl_primitive_desc_t
     private let forwardPrimitive: DNNL.Primitive
-    private let source: DNNL.UserMemory, destination: DNNL.UserMemory
+    /// The forward pass's input and filters, as its kernel reads them.
+    private let forwardSource: Staged, forwardWeights: Staged
+    /// The forward pass's output and the input gradient: Float32 NHWC, written in place.
+    private let output: DNNL.UserMemory, input: DNNL.UserMemory
     /// The bias of a fused forward pass, or the bias gradient of a backward one.
     private let biasMemory: DNNL.UserMemory
     private var biasDesc = dnnl_memory_desc_t()
-    private let forwardWeights: Weights
     private var backwardData: Stage?, backwardWeights: Stage?, backwardWeightsAndBias: Stage?
 
     private init?(context: DNNL.Context, key: Key) {
         self.context = context
         self.key = key
-        let k = key
-        guard DNNL.check(dnnl_memory_desc_init_by_tag(&sourceDesc, 4, [k.batch, k.channels, k.height, k.width].map(Int64.init),
-                                                      dnnl_f32, dnnl_nhwc)),
-              DNNL.check(dnnl_memory_desc_init_by_tag(&destinationDesc, 4,
-                                                      [k.batch, k.outChannels, k.outHeight, k.outWidth].map(Int64.init),
-                                                      dnnl_f32, dnnl_nhwc)),
-              DNNL.check(dnnl_memory_desc_init_by_tag(&userWeightsDesc, 4,
-                                                      [k.outChannels, k.channels, k.kernelHeight, k.kernelWidth].map(Int64.init),
-                                                      dnnl_f32, dnnl_hwio)),
-              DNNL.check(dnnl_memory_desc_init_by_tag(&anyWeightsDesc, 4,
-                                                      [k.outChannels, k.channels, k.kernelHeight, k.kernelWidth].map(Int64.init),
-                                                      dnnl_f32, dnnl_format_tag_any)),
+        let k = key, low = k.operandType
+        let operandTag = k.precision == .bf16 ? dnnl_format_tag_any : dnnl_nhwc
+        guard DNNL.check(dnnl_memory_desc_init_by_tag(&userSourceDesc, 4, k.sourceDims, dnnl_f32, dnnl_nhwc)),
+              DNNL.check(dnnl_memory_desc_init_by_tag(&userDestinationDesc, 4, k.destinationDims, dnnl_f32, dnnl_nhwc)),
+              DNNL.check(dnnl_memory_desc_init_by_tag(&userWeightsDesc, 4, k.weightsDims, dnnl_f32, dnnl_hwio)),
+              DNNL.check(dnnl_memory_desc_init_by_tag(&operandSourceDesc, 4, k.sourceDims, low, operandTag)),
+              DNNL.check(dnnl_memory_desc_init_by_tag(&operandDestinationDesc, 4, k.destinationDims, low, operandTag)),
+              DNNL.check(dnnl_memory_desc_init_by_tag(&operandWeightsDesc, 4, k.weightsDims, low, dnnl_format_tag_any)),
+              DNNL.check(dnnl_memory_desc_init_by_tag(&weightsGradientDesc, 4, k.weightsDims, dnnl_f32, dnnl_format_tag_any)),
               DNNL.check(dnnl_memory_desc_init_by_tag(&biasDesc, 1, [Int64(k.outChannels)], dnnl_f32, dnnl_x))
         else { return nil }
         let described = k.biasRelu
-            ? dnnl_convolution_forward_desc_init(&descriptor, dnnl_forward_training, dnnl_convolution_direct, &sourceDesc,
-                                                 &anyWeightsDesc, &biasDesc, &destinationDesc, k.strides, k.padBefore, k.padAfter)
-            : dnnl_convolution_forward_desc_init(&descriptor, dnnl_forward_training, dnnl_convolution_direct, &sourceDesc,
-                                                 &anyWeightsDesc, nil, &destinationDesc, k.strides, k.padBefore, k.padAfter)
+            ? dnnl_convolution_forward_desc_init(&descriptor, dnnl_forward_training, dnnl_convolution_direct, &operandSourceDesc,
+                                                 &operandWeightsDesc, &biasDesc, &userDestinationDesc, k.strides, k.padBefore, k.padAfter)
+            : dnnl_convolution_forward_desc_init(&descriptor, dnnl_forward_training, dnnl_convolution_direct, &operandSourceDesc,
+                                                 &operandWeightsDesc, nil, &userDestinationDesc, k.strides, k.padBefore, k.padAfter)
         guard DNNL.check(described) else { return nil }
         var pd: dnnl_primitive_desc_t?, forward = descriptor
         let made = DNNL.withAttributes { attributes in
@@ -145,30 +164,41 @@ final class DNNLConvolution: @unchecked Sendable {
             }
             return DNNL.check(dnnl_primitive_desc_create(&pd, &forward, attributes, context.engine, nil))
         }
-        guard made, let pd,
-              let primitive = DNNL.Primitive(pd, context),
-              let source = DNNL.UserMemory(sourceDesc, context), let destination = DNNL.UserMemory(destinationDesc, context),
+        guard made, let pd else { return nil }
+        // oneDNN's reference code ("ref:any") is what it has for bf16 where no JIT kernel
+        // applies: correct but hundreds of times slower than Float32.
+        guard k.precision == .f32 || !DNNL.implementation(of: pd).hasPrefix("ref") else {
+            dnnl_primitive_desc_destroy(pd)
+            return nil
+        }
+        guard let primitive = DNNL.Primitive(pd, context),
+              let output = DNNL.UserMemory(userDestinationDesc, context), let input = DNNL.UserMemory(userSourceDesc, context),
               let biasMemory = DNNL.UserMemory(biasDesc, context),
-              let weights = Weights(user: userWeightsDesc, kernel: dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0).pointee,
-                                    context: context)
+              let source = Staged(user: userSourceDesc, kernel: DNNL.query(pd, dnnl_query_src_md), context: context),
+              let weights = Staged(user: userWeightsDesc, kernel: DNNL.query(pd, dnnl_query_weights_md), context: context)
         else { return nil }
         (forwardDescriptor, forwardPrimitive) = (pd, primitive)
-        (self.source, self.destination, self.forwardWeights, self.biasMemory) = (source, destination, weights, biasMemory)
+        (self.output, self.input, self.biasMemory) = (output, input, biasMemory)
+        (forwardSource, forwardWeights) = (source, weights)
     }
 
-    /// A backward primitive and its weights in the kernel's layout.
+    /// A backward primitive and its operands in the kernel's layouts and type.
     private struct Stage {
         let primitive: DNNL.Primitive
-        let weights: Weights
+        /// Filters (input gradient) or the filter gradient (filter gradient).
+        let weights: Staged
+        let outputGradient: Staged
+        /// The forward input; the filter gradient's stage only.
+        let source: Staged?
     }
 
     private func backwardDataStage() -> Stage {
         if let backwardData { return backwardData }
         var d = dnnl_convolution_desc_t()
         let k = key
-        DNNL.require(dnnl_convolution_backward_data_desc_init(&d, dnnl_convolution_direct, &sourceDesc, &anyWeightsDesc,
-                                                              &destinationDesc, k.strides, k.padBefore, k.padAfter))
-        let stage = makeStage(&d, weightsQuery: dnnl_query_weights_md)
+        DNNL.require(dnnl_convolution_backward_data_desc_init(&d, dnnl_convolution_direct, &userSourceDesc, &operandWeightsDesc,
+                                                              &operandDestinationDesc, k.strides, k.padBefore, k.padAfter))
+        let stage = makeStage(&d, weights: dnnl_query_weights_md, readsSource: false)
         backwardData = stage
         return stage
     }
@@ -178,32 +208,40 @@ final class DNNLConvolution: @unchecked Sendable {
         var d = dnnl_convolution_desc_t()
         let k = key
         DNNL.require(withBias
-            ? dnnl_convolution_backward_weights_desc_init(&d, dnnl_convolution_direct, &sourceDesc, &anyWeightsDesc, &biasDesc,
-                                                          &destinationDesc, k.strides, k.padBefore, k.padAfter)
-            : dnnl_convolution_backward_weights_desc_init(&d, dnnl_convolution_direct, &sourceDesc, &anyWeightsDesc, nil,
-                                                          &destinationDesc, k.strides, k.padBefore, k.padAfter))
-        let stage = makeStage(&d, weightsQuery: dnnl_query_diff_weights_md)
+            ? dnnl_convolution_backward_weights_desc_init(&d, dnnl_convolution_direct, &operandSourceDesc, &weightsGradientDesc,
+                                                          &biasDesc, &operandDestinationDesc, k.strides, k.padBefore, k.padAfter)
+            : dnnl_convolution_backward_weights_desc_init(&d, dnnl_convolution_direct, &operandSourceDesc, &weightsGradientDesc,
+                                                          nil, &operandDestinationDesc, k.strides, k.padBefore, k.padAfter))
+        let stage = makeStage(&d, weights: dnnl_query_diff_weights_md, readsSource: true)
         if withBias { backwardWeightsAndBias = stage } else { backwardWeights = stage }
         return stage
     }
 
-    private func makeStage(_ d: inout dnnl_convolution_desc_t, weightsQuery: dnnl_query_t) -> Stage {
+    private func makeStage(_ d: inout dnnl_convolution_desc_t, weights weightsQuery: dnnl_query_t, readsSource: Bool) -> Stage {
         var pd: dnnl_primitive_desc_t?
         DNNL.require(DNNL.withAttributes { dnnl_primitive_desc_create(&pd, &d, $0, context.engine, forwardDescriptor) })
         guard let pd, let primitive = DNNL.Primitive(pd, context),
-              let weights = Weights(user: userWeightsDesc, kernel: dnnl_primitive_desc_query_md(pd, weightsQuery, 0).pointee,
-                                    context: context)
+              let weights = Staged(user: userWeightsDesc, kernel: DNNL.query(pd, weightsQuery), context: context),
+              let outputGradient = Staged(user: userDestinationDesc, kernel: DNNL.query(pd, dnnl_query_diff_dst_md), context: context)
         else { fatalError("oneDNN: could not create a backward convolution that matches its forward one") }
-        return Stage(primitive: primitive, weights: weights)
+        var source: Staged?
+        if readsSource {
+            source = Staged(user: userSourceDesc, kernel: DNNL.query(pd, dnnl_query_src_md), context: context)
+            if source == nil { fatalError("oneDNN: could not stage a backward convolution's input") }
+        }
+        return Stage(primitive: primitive, weights: weights, outputGradient: outputGradient, source: source)
     }
 
 }
 
-// MARK: - Weights
+// MARK: - Staged operands
 
 extension DNNLConvolution {
-    /// Filters in a kernel's layout, with the reorders to and from Keras' layout.
-    final class Weights {
+    /// An operand in the layout and type a kernel reads (or writes), with the
+    /// reorders to and from Fern's Float32 buffer: filters from Keras' layout into
+    /// a blocked one; in bf16, activations and gradients rounded to bf16 too.
+    /// Where the two descriptions agree, the kernel reads Fern's buffer in place.
+    final class Staged {
         let memory: dnnl_memory_t
         private let user: DNNL.UserMemory
         private let toKernel: DNNL.Primitive?, toUser: DNNL.Primitive?

@@ -28,14 +28,16 @@ public enum KernelPath {
     /// What runs, as `fern bench` reports it: each key with its value.
     public static var summary: [(key: String, value: String)] {
         let settings = RuntimeSettings.current
-        let winograd = Kernels.preferred == .fast && WinogradConvolution.enabled
-            ? "winograd-\(settings.isa)" : Kernels.preferred == .fast ? "onednn-direct" : "builtin-im2col"
+        let fast = Kernels.preferred == .fast, bf16 = fast && ConvolutionPrecision.current == .bf16
+        let winograd = bf16 ? "onednn-bf16" : fast && WinogradConvolution.enabled
+            ? "winograd-\(settings.isa)" : fast ? "onednn-direct" : "builtin-im2col"
         return [
             ("cpu_isa", "\(InstructionSet.cpuBest)"),
             ("isa", "\(settings.isa)"),
             ("conv_5x5_3x3", winograd),
-            ("conv_other", Kernels.preferred == .fast ? "onednn-direct" : "builtin-im2col"),
-            ("onednn_isa", Kernels.preferred == .fast ? DNNL.effectiveISA : "unused"),
+            ("conv_other", bf16 ? "onednn-bf16" : fast ? "onednn-direct" : "builtin-im2col"),
+            ("onednn_isa", fast ? DNNL.effectiveISA : "unused"),
+            ("conv_precision", bf16 ? "bf16" : "f32"),
             ("openblas_core", BLASKernel.coreName),
         ]
     }

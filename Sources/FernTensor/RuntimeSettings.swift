@@ -1,7 +1,7 @@
 import Foundation
 
 /// The process-wide switches of Fern's runtime (FERN_ISA, FERN_WINOGRAD,
-/// FERN_KERNELS, FERN_THREADS, FERN_KEEP_OPENBLAS_CORETYPE, and the
+/// FERN_KERNELS, FERN_THREADS, FERN_PRECISION, FERN_KEEP_OPENBLAS_CORETYPE, and the
 /// OPENBLAS_CORETYPE and ONEDNN_MAX_CPU_ISA / DNNL_MAX_CPU_ISA they depend
 /// on), read from the environment once, here and nowhere else in FernTensor,
 /// and checked: an unknown value gives a warning and the default. What each
@@ -24,6 +24,8 @@ public struct RuntimeSettings: Sendable, Equatable {
     public let kernels: Kernels
     /// `.dispatch` with FERN_THREADS=dispatch.
     public let threads: ThreadPool
+    /// `.bf16` with FERN_PRECISION=bf16 (see ConvolutionPrecision).
+    public let convolutionPrecision: ConvolutionPrecision
     /// The tier to cap oneDNN at: FERN_ISA's when below the CPU's and oneDNN's
     /// own ONEDNN_MAX_CPU_ISA / DNNL_MAX_CPU_ISA are unset; nil leaves oneDNN to choose.
     public let oneDNNCap: InstructionSet?
@@ -60,6 +62,7 @@ public struct RuntimeSettings: Sendable, Equatable {
         winogradAllowed = choice("FERN_WINOGRAD", ["1": true, "0": false])
         kernels = choice("FERN_KERNELS", ["fast": Kernels.fast, "builtin": .builtIn])
         threads = choice("FERN_THREADS", ["openmp": ThreadPool.openMP, "dispatch": .dispatch])
+        convolutionPrecision = choice("FERN_PRECISION", ["f32": ConvolutionPrecision.f32, "bf16": .bf16])
         let oneDNNCappedByUser = environment["ONEDNN_MAX_CPU_ISA"] != nil || environment["DNNL_MAX_CPU_ISA"] != nil
         oneDNNCap = isa < cpuBest && !oneDNNCappedByUser ? isa : nil
         openBLASCoreType = environment["OPENBLAS_CORETYPE"]

@@ -111,6 +111,9 @@ struct Train: ParsableCommand {
     @Option(help: "Test-time augmentation for validation: none, mirror or tencrop (default: none).")
     var tta: String?
 
+    @Option(help: "f32, or bf16: convolutions multiply in bfloat16 on CPUs with AMX (Intel Xeon 4th gen+), about 1.4x faster training; f32 elsewhere (default: FERN_PRECISION, else f32).")
+    var precision: String?
+
     @Option(help: "Checkpoint file written after every epoch.")
     var checkpoint: String?
 
@@ -125,6 +128,12 @@ struct Train: ParsableCommand {
     func run() throws {
         if let warning = BLASKernel.slowKernelWarning() { FileHandle.standardError.write(Data((warning + "\n").utf8)) }
         let started = Date()
+        if let precision {
+            guard let asked = ConvolutionPrecision(rawValue: precision) else {
+                throw ValidationError("--precision \(precision): expected f32 or bf16")
+            }
+            ConvolutionPrecision.requestForProcess(asked)
+        }
         var recipe = Self.defaults
         if resume {
             guard let checkpoint else { throw ValidationError("--resume needs --checkpoint") }

@@ -10,21 +10,23 @@ import FernTensor
         #expect(settings.requestedISA == nil && settings.isa == .avx512)
         #expect(settings.winogradAllowed && settings.kernels == .fast && settings.threads == .openMP)
         #expect(settings.oneDNNCap == nil && settings.openBLASCoreType == nil && !settings.keepOpenBLASCoreType)
+        #expect(settings.convolutionPrecision == .f32)
         #expect(settings.warnings.isEmpty)
-        let empty = ["FERN_ISA": "", "FERN_WINOGRAD": "", "FERN_KERNELS": "", "FERN_THREADS": ""]
+        let empty = ["FERN_ISA": "", "FERN_WINOGRAD": "", "FERN_KERNELS": "", "FERN_THREADS": "", "FERN_PRECISION": ""]
         #expect(RuntimeSettings(environment: empty, cpuBest: .avx512) == settings, "an empty value is no value")
     }
 
     @Test func eachSwitchIsRead() {
         let settings = RuntimeSettings(environment: ["FERN_ISA": "AVX2", "FERN_WINOGRAD": "0", "FERN_KERNELS": "builtin",
                                                      "FERN_THREADS": "dispatch", "OPENBLAS_CORETYPE": "Haswell",
-                                                     "FERN_KEEP_OPENBLAS_CORETYPE": "1"], cpuBest: .avx512)
+                                                     "FERN_KEEP_OPENBLAS_CORETYPE": "1", "FERN_PRECISION": "bf16"], cpuBest: .avx512)
         #expect(settings.requestedISA == .avx2 && settings.isa == .avx2)
+        #expect(settings.convolutionPrecision == .bf16)
         #expect(!settings.winogradAllowed && settings.kernels == .builtIn && settings.threads == .dispatch)
         #expect(settings.openBLASCoreType == "Haswell" && settings.keepOpenBLASCoreType)
         #expect(settings.warnings.isEmpty)
-        let defaults = RuntimeSettings(environment: ["FERN_WINOGRAD": "1", "FERN_KERNELS": "fast", "FERN_THREADS": "openmp"],
-                                       cpuBest: .avx2)
+        let defaults = RuntimeSettings(environment: ["FERN_WINOGRAD": "1", "FERN_KERNELS": "fast", "FERN_THREADS": "openmp",
+                                                     "FERN_PRECISION": "f32"], cpuBest: .avx2)
         #expect(defaults == RuntimeSettings(environment: [:], cpuBest: .avx2), "the defaults can be named")
     }
 
@@ -43,7 +45,7 @@ import FernTensor
 
     @Test func anUnknownValueWarnsAndKeepsTheDefault() {
         let settings = RuntimeSettings(environment: ["FERN_ISA": "avx7", "FERN_WINOGRAD": "off", "FERN_KERNELS": "onednn",
-                                                     "FERN_THREADS": "gcd"], cpuBest: .avx512)
+                                                     "FERN_THREADS": "gcd", "FERN_PRECISION": "fp16"], cpuBest: .avx512)
         let defaults = RuntimeSettings(environment: [:], cpuBest: .avx512)
         #expect(settings.requestedISA == nil && settings.isa == defaults.isa)
         #expect(settings.winogradAllowed && settings.kernels == defaults.kernels && settings.threads == defaults.threads)
@@ -52,7 +54,9 @@ import FernTensor
             "FERN_WINOGRAD=off is not 1 or 0; using 1",
             "FERN_KERNELS=onednn is not fast or builtin; using fast",
             "FERN_THREADS=gcd is not openmp or dispatch; using openmp",
+            "FERN_PRECISION=fp16 is not f32 or bf16; using f32",
         ])
+        #expect(settings.convolutionPrecision == .f32)
     }
 
     @Test func theProcessSettingsComeFromItsEnvironment() {

@@ -1,4 +1,5 @@
 import FernNN
+import FernTensor
 import FernTestSupport
 import Foundation
 import Testing
@@ -13,6 +14,11 @@ import Testing
 
     /// Runs `fern` with `arguments` in `folder`; its standard output, or an issue when it fails.
     static func fern(_ arguments: [String], in folder: TemporaryFolder) throws -> String {
+        try fernPrinting(arguments, in: folder).output
+    }
+
+    /// Runs `fern` with `arguments` in `folder`; its standard output and error, or an issue when it fails.
+    static func fernPrinting(_ arguments: [String], in folder: TemporaryFolder) throws -> (output: String, errors: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: RunCommandTests.FernRun.executable)
         process.arguments = arguments
@@ -24,7 +30,7 @@ import Testing
         let reported = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationStatus == 0, "fern \(arguments.joined(separator: " ")) failed: \(reported)")
-        return printed
+        return (printed, reported)
     }
 
     /// The epoch lines without their times.
@@ -70,6 +76,29 @@ import Testing
         let schedule = try recipe.makeSchedule()
         let printed = epochs(output).map { $0.firstMatch(of: /lr (\S+)/).map { String($0.1) } }
         #expect(printed == (0..<3).map { String(format: "%.2g", Double(schedule.rate(epoch: $0))) })
+    }
+
+    /// `--precision bf16` multiplies convolutions in bf16 where oneDNN runs AMX, and says so in
+    /// run.json; elsewhere it warns and trains in Float32.
+    @Test(.timeLimit(.minutes(5)))
+    func precisionBF16IsTakenWhereAMXRunsItAndRecorded() throws {
+        let folder = try TemporaryFolder()
+        let (_, errors) = try Self.fernPrinting(["train", "--model", "seed-cnn", "--synthetic-count", "200", "--epochs", "1",
+                                                 "--precision", "bf16", "--report", "report"], in: folder)
+        let run = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.url.appending(path: "report/run.json")))
+        let kernels = try #require((run as? [String: Any])?["kernels"] as? [String: String])
+        if ConvolutionPrecision.bf16PaysHere {
+            #expect(kernels["conv_precision"] == "bf16" && kernels["conv_5x5_3x3"] == "onednn-bf16", "\(kernels)")
+            #expect(!errors.contains("bf16"), "\(errors)")
+        } else {
+            #expect(kernels["conv_precision"] == "f32", "\(kernels)")
+            #expect(errors.contains("warning: bf16 convolutions need AMX"), "\(errors)")
+        }
+        let plain = try Self.fern(["train", "--model", "seed-dnn", "--synthetic-count", "100", "--epochs", "1",
+                                   "--report", "plain"], in: folder)
+        #expect(plain.contains("wrote"))
+        let plainRun = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.url.appending(path: "plain/run.json")))
+        #expect(((plainRun as? [String: Any])?["kernels"] as? [String: String])?["conv_precision"] == "f32", "the default")
     }
 
     @Test func badSettingsAreNamedByTheirOptions() throws {
