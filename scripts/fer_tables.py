@@ -30,14 +30,20 @@ def percent(value):
 
 
 def ablation(runs):
-    lines = ["| run | epochs | validation % | mirror % | ten crops % | best epoch % | training minutes |",
-             "|---|---:|---:|---:|---:|---:|---:|"]
+    """One row per run; "vs first" is its plain validation accuracy minus the first run's, in
+    points (with the recipe first and each other run the recipe less one trick, minus that
+    trick's gain)."""
+    lines = ["| run | precision | epochs | validation % | vs first | mirror % | ten crops % | best epoch % | training minutes |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+    first = runs[0][1]["validation"]["accuracy"]
     for name, run in runs:
         epochs = run.get("epochs") or []
         best = max((e["validationAccuracy"] for e in epochs if e.get("validationAccuracy") is not None), default=None)
         scores = run["validation"]
         minutes = run.get("trainingMinutes")
-        lines.append(f"| {name} | {len(epochs) or '-'} | {percent(scores['accuracy'])} | {percent(scores['mirrorAccuracy'])} "
+        precision = (run.get("kernels") or {}).get("conv_precision", "f32")
+        lines.append(f"| {name} | {precision} | {len(epochs) or '-'} | {percent(scores['accuracy'])} "
+                     f"| {100 * (scores['accuracy'] - first):+.2f} | {percent(scores['mirrorAccuracy'])} "
                      f"| {percent(scores['tenCropAccuracy'])} | {percent(best)} | {'-' if minutes is None else f'{minutes:.0f}'} |")
     return "\n".join(lines)
 
