@@ -9,8 +9,8 @@ import Foundation
 /// options), `evaluate`, `predict` and the confusion matrix.
 extension Builtins {
     static let training: [Builtin] = [
-        Builtin("fit(model, data, epochs=10, batch=64, optimizer=\"adam\", lr=0.001, momentum=0, nesterov=false, weight_decay=0, validation=none, class_weights=false, flip=false, shift=0, rotate=0, zoom=0, crop=0, erasing=0, schedule=\"constant\", warmup=0, label_smoothing=0, mixup=0, cutmix=0, ema=0, patience=none, monitor=\"val_accuracy\", restore_best=true, checkpoint=none, resume=false, seed=0, bn_batches=10, tta=\"none\")",
-                "Trains the model in place and returns its history. optimizer: adam, adamw, sgd (momentum and nesterov for sgd); schedule: constant, step (×0.1 every 10 epochs), cosine (to lr/100, after warmup epochs of linear warm-up), plateau (halve after 3 epochs without a lower validation loss), one_cycle (up from lr/25 over 30% of the epochs, then down); label_smoothing: share of each target spread over all classes; mixup, cutmix: their Beta(α, α) parameter (0: off); ema: decay of a moving average of the weights that validation scores and the model ends with (0: off, 0.999 usual); crop: pad images with this many black pixels and cut a random image-sized window; erasing: probability of filling a random rectangle (2-40% of the image) with its mean; validation: a dataset or a fraction to hold out; class_weights: true (balanced) or a list; checkpoint: saved every epoch, resume=true continues from it; bn_batches: batches that recompute batch-norm statistics after each epoch (0: Keras' running averages); tta: how validation images are classified, as in predict. Ctrl-C stops after the current batch and returns the history so far.") { args, interpreter in
+        Builtin("fit(model, data, epochs=10, batch=64, optimizer=\"adam\", lr=0.001, momentum=0, nesterov=false, weight_decay=0, validation=none, class_weights=false, flip=false, shift=0, rotate=0, zoom=0, crop=0, erasing=0, schedule=\"constant\", warmup=0, label_smoothing=0, mixup=0, cutmix=0, ema=0, patience=none, monitor=\"val_accuracy\", restore_best=true, checkpoint=none, resume=false, seed=0, bn_batches=10, tta=\"none\", precision=none)",
+                "Trains the model in place and returns its history. optimizer: adam, adamw, sgd (momentum and nesterov for sgd); schedule: constant, step (×0.1 every 10 epochs), cosine (to lr/100, after warmup epochs of linear warm-up), plateau (halve after 3 epochs without a lower validation loss), one_cycle (up from lr/25 over 30% of the epochs, then down); label_smoothing: share of each target spread over all classes; mixup, cutmix: their Beta(α, α) parameter (0: off); ema: decay of a moving average of the weights that validation scores and the model ends with (0: off, 0.999 usual); crop: pad images with this many black pixels and cut a random image-sized window; erasing: probability of filling a random rectangle (2-40% of the image) with its mean; validation: a dataset or a fraction to hold out; class_weights: true (balanced) or a list; checkpoint: saved every epoch, resume=true continues from it; bn_batches: batches that recompute batch-norm statistics after each epoch (0: Keras' running averages); tta: how validation images are classified, as in predict; precision: \"bf16\" multiplies convolutions in bfloat16 on CPUs with AMX (1.3-1.5x faster), \"f32\" never (none: FERN_PRECISION's), kept in the checkpoint. Ctrl-C stops after the current batch and returns the history so far.") { args, interpreter in
             try fit(args, interpreter)
         },
         Builtin("evaluate(model, data, batch=256, tta=\"none\")", "[loss, accuracy] of the model on a labelled dataset (mean cross-entropy, share classified correctly); tta as in predict.") { args, _ in
@@ -115,6 +115,7 @@ extension Builtins {
         recipe.batchNormRecalibrationBatches = try args.int("bn_batches")
         recipe.testTimeAugmentation = try TrainingRecipe.testTimeAugmentation(named: try args.string("tta"))
         recipe.checkpointPath = try args.optionalString("checkpoint")
+        recipe.precision = try args.optionalString("precision").map { try TrainingRecipe.precision(named: $0) }
         try recipe.validate()
         return recipe
     }
@@ -152,6 +153,6 @@ extension Builtins {
         .weightDecay: "weight_decay", .schedule: "schedule", .shift: "shift", .rotate: "rotate", .zoom: "zoom",
         .classWeights: "class_weights", .patience: "patience", .monitor: "monitor", .batchNormBatches: "bn_batches",
         .testTimeAugmentation: "tta", .warmup: "warmup", .labelSmoothing: "label_smoothing", .mixup: "mixup",
-        .cutMix: "cutmix", .averaging: "ema", .crop: "crop", .erasing: "erasing",
+        .cutMix: "cutmix", .averaging: "ema", .crop: "crop", .erasing: "erasing", .precision: "precision",
     ]
 }

@@ -37,9 +37,16 @@ public final class Trainer {
     }
 
     /// Trains until `recipe.epochs` epochs are done in total (a resumed
-    /// trainer continues where its checkpoint left off).
+    /// trainer continues where its checkpoint left off), its convolutions in
+    /// the recipe's precision.
     @discardableResult
     public func fit(images: Tensor, labels: [Int], validation: (images: Tensor, labels: [Int])? = nil) throws -> History {
+        try ConvolutionPrecision.using(recipe.precision) {
+            try train(images: images, labels: labels, validation: validation)
+        }
+    }
+
+    private func train(images: Tensor, labels: [Int], validation: (images: Tensor, labels: [Int])?) throws -> History {
         try recipe.validate()
         let count = images.shape.first ?? 0
         guard count == labels.count, count > 0 else {

@@ -67,6 +67,9 @@ public struct TrainingRecipe: Codable, Equatable, Sendable {
     public var testTimeAugmentation = TestTimeAugmentation.none
     /// Where to write a checkpoint after every epoch.
     public var checkpointPath: String?
+    /// What convolutions multiply in while training (nil: FERN_PRECISION's, else f32);
+    /// bf16 holds only on CPUs with AMX (see ConvolutionPrecision).
+    public var precision: ConvolutionPrecision?
 
     public init() {}
 
@@ -99,6 +102,7 @@ public struct TrainingRecipe: Codable, Equatable, Sendable {
         batchNormRecalibrationBatches = try read(.batchNormRecalibrationBatches, defaults.batchNormRecalibrationBatches)
         testTimeAugmentation = try read(.testTimeAugmentation, defaults.testTimeAugmentation)
         checkpointPath = try read(.checkpointPath, defaults.checkpointPath)
+        precision = try read(.precision, defaults.precision)
     }
 
     /// Throws a `RecipeError` naming the first setting out of range.
@@ -258,6 +262,13 @@ extension TrainingRecipe {
             throw RecipeError(.monitor, "must be \"val_accuracy\" or \"val_loss\", got \"\(name)\"")
         }
         return monitor
+    }
+
+    public static func precision(named name: String) throws -> ConvolutionPrecision {
+        guard let precision = ConvolutionPrecision(rawValue: name.lowercased()) else {
+            throw RecipeError(.precision, "must be \"f32\" or \"bf16\", got \"\(name)\"")
+        }
+        return precision
     }
 
     public static func testTimeAugmentation(named name: String) throws -> TestTimeAugmentation {

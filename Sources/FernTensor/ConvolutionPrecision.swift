@@ -8,32 +8,28 @@ import Foundation
 /// their gradients, the optimizer and every other op stay Float32: the usual
 /// mixed precision of GPU training, here for CPUs with AMX (Intel Xeon since
 /// the 4th generation, "Sapphire Rapids"). Each operand's rounding error is up
-/// to 2⁻⁸ relative, so a convolution's result moves by up to about 2⁻⁷·Σ|x·w|.
+/// to 2⁻⁹ relative, so a convolution's result moves by up to about 2⁻⁸·Σ|x·w|.
+/// A training recipe's precision (`fit(precision=)`, `fern train
+/// --precision`) holds while it trains and scores (`using`), over FERN_PRECISION.
 ///
 /// Without AMX, bf16 runs slower than Fern's Float32 Winograd (AVX512_BF16
 /// alone: 165 against ~590 GFLOP/s, Benchmarks/RESULTS.md), so a request for it
 /// there keeps Float32 and says so once.
-public enum ConvolutionPrecision: String, CaseIterable, Sendable {
+public enum ConvolutionPrecision: String, CaseIterable, Codable, Sendable {
     case f32, bf16
 
-    /// Lets tests force a precision in one task, whatever the CPU (oneDNN
-    /// emulates bf16 on AVX-512 without AMX, slowly; below that it has no bf16
-    /// convolution and the Float32 kernels run).
+    /// Lets tests force a precision in one task, whatever the CPU (where oneDNN
+    /// has no bf16 kernel but its reference code, `DNNLConvolution` refuses it and
+    /// the Float32 kernels run).
     @TaskLocal public static var override: ConvolutionPrecision?
 
-    /// What this process asked for: FERN_PRECISION, or `requestForProcess`.
-    public static var requested: ConvolutionPrecision {
-        lock.lock()
-        defer { lock.unlock() }
-        return chosen ?? RuntimeSettings.current.convolutionPrecision
-    }
+    /// What this task asks for: the recipe being trained (`using`), else FERN_PRECISION.
+    public static var requested: ConvolutionPrecision { asked ?? RuntimeSettings.current.convolutionPrecision }
 
-    /// Asks for `precision` from now on in this process (`fern train --precision`).
-    /// Where bf16 does not pay, the first convolution says so and keeps Float32.
-    public static func requestForProcess(_ precision: ConvolutionPrecision) {
-        lock.lock()
-        defer { lock.unlock() }
-        chosen = precision
+    /// Runs `body` asking for `precision` (nil: keep what is asked for now). It
+    /// holds only where it pays: bf16 without AMX warns once and stays Float32.
+    public static func using<T>(_ precision: ConvolutionPrecision?, _ body: () throws -> T) rethrows -> T {
+        try $asked.withValue(precision ?? asked) { try body() }
     }
 
     /// What convolutions use now: the override, else bf16 where asked for and AMX runs it.
@@ -51,8 +47,7 @@ public enum ConvolutionPrecision: String, CaseIterable, Sendable {
         "bf16 convolutions need AMX (oneDNN's kernels here: \(DNNL.effectiveISA)); using f32"
     }
 
-    private static let lock = NSLock()
-    nonisolated(unsafe) private static var chosen: ConvolutionPrecision?
+    @TaskLocal private static var asked: ConvolutionPrecision?
 
     private static let warnedOnce: Void = {
         if !bf16PaysHere { FileHandle.standardError.write(Data("warning: \(fallbackWarning)\n".utf8)) }

@@ -22,7 +22,7 @@ final class DNNLConvolution: @unchecked Sendable {
     /// `biasRelu` its forward pass also adds a bias and applies ReLU inside the
     /// kernel (one pass fewer over the output); its backward passes are the plain one's.
     /// With `.bf16`, nil also where oneDNN has only its slow reference code (one
-    /// input channel, or no AVX-512): the caller then takes Float32.
+    /// input channel, or a CPU without AVX512_BF16): the caller then takes Float32.
     static func make(_ g: WindowGeometry, outChannels: Int, biasRelu: Bool = false,
                      precision: ConvolutionPrecision = .f32) -> DNNLConvolution? {
         guard let context = DNNL.context else { return nil }

@@ -121,7 +121,7 @@ import Testing
     @Test func theAccuracyTricksAreKeywordOptions() throws {
         let session = try Session()
         try session.run(Self.setup)
-        try session.run("h = fit(m, train, epochs=3, validation=val, schedule=\"cosine\", warmup=1, label_smoothing=0.1, mixup=0.2, cutmix=1, ema=0.99, optimizer=\"sgd\", lr=0.05, momentum=0.9, nesterov=true, weight_decay=0.0005, tta=\"mirror\")")
+        try session.run("h = fit(m, train, epochs=3, validation=val, schedule=\"cosine\", warmup=1, label_smoothing=0.1, mixup=0.2, cutmix=1, ema=0.99, optimizer=\"sgd\", lr=0.05, momentum=0.9, nesterov=true, weight_decay=0.0005, tta=\"mirror\", precision=\"bf16\")")
         #expect(try session.run("h.epochs") == "3")
         let rates = try session.numbers("h.learning_rate")
         #expect(rates[0] < rates[1], "warm-up: \(rates)")
@@ -153,6 +153,7 @@ import Testing
         #expect(session.error("fit(m, train, epochs=3, warmup=1)").contains("fit: 'warmup' applies to the cosine schedule only"))
         #expect(session.error("fit(m, train, mixup=-1)").contains("fit: 'mixup' must be between 0 (off) and 100, got -1"))
         #expect(session.error("fit(m, train, ema=1)").contains("fit: 'ema' must be in [0, 1), got 1"))
+        #expect(session.error("fit(m, train, precision=\"fp16\")").contains("fit: 'precision' must be \"f32\" or \"bf16\", got \"fp16\""))
         #expect(session.error("fit(m, train, monitor=\"loss\")").contains("fit: 'monitor' must be \"val_accuracy\" or \"val_loss\""))
         #expect(session.error("fit(m, train, epocs=3)").contains("fit() has no parameter named 'epocs'"))
         try session.run("three = sequential([flatten(), dense(3)])")

@@ -45,7 +45,34 @@ import FernTensor
         recipe.batchNormRecalibrationBatches = 2
         recipe.testTimeAugmentation = .mirror
         recipe.checkpointPath = checkpoint
+        recipe.precision = .bf16
         return recipe
+    }
+
+    /// The recipe's precision holds while it trains: where AMX runs bf16, the run differs from
+    /// the Float32 one (its convolutions round their operands to 8-bit mantissas) yet learns as
+    /// well; elsewhere it is the Float32 run, to the bit. Outside `fit`, FERN_PRECISION's again.
+    @Test func theRecipesPrecisionHoldsWhileItTrains() throws {
+        let images = try separableData(count: 40, shape: [8, 8, 4], classes: 3, seed: 51)
+        func trained(_ precision: ConvolutionPrecision?) throws -> (Sequential, History) {
+            let network = try Sequential([Conv2DLayer(filters: 16, kernelSize: (3, 3), padding: .same, activation: .relu),
+                                          Conv2DLayer(filters: 16, kernelSize: (3, 3), padding: .same, activation: .relu),
+                                          FlattenLayer(), DenseLayer(units: 3, activation: .softmax)],
+                                         inputShape: [8, 8, 4], seed: 5)
+            var recipe = TrainingRecipe()
+            (recipe.epochs, recipe.batchSize, recipe.learningRate, recipe.precision) = (4, 8, 3e-3, precision)
+            let history = try recipe.makeTrainer(for: network, progress: silentProgress())
+                .fit(images: images.images, labels: images.labels)
+            return (network, history)
+        }
+        let (f32, f32History) = try trained(.f32), (bf16, bf16History) = try trained(.bf16)
+        let (f32Weights, bf16Weights) = (f32.weights, bf16.weights)
+        let same = f32Weights.allSatisfy { name, tensor in bf16Weights[name]?.scalars == tensor.scalars }
+        #expect(same == !ConvolutionPrecision.bf16PaysHere, "bf16 ran where AMX runs it, and only there")
+        #expect(bf16History.loss.last! < bf16History.loss.first! * 0.8, "\(bf16History.loss)")
+        #expect(Swift.abs(bf16History.loss.last! - f32History.loss.last!) < 0.1 * f32History.loss.last!,
+                "bf16 \(bf16History.loss) against f32 \(f32History.loss)")
+        #expect(ConvolutionPrecision.requested == RuntimeSettings.current.convolutionPrecision, "outside fit, the process's")
     }
 
     @Test func plateauNeverRaisesALowStartingRate() throws {

@@ -79,7 +79,7 @@ import Testing
     }
 
     /// `--precision bf16` multiplies convolutions in bf16 where oneDNN runs AMX, and says so in
-    /// run.json; elsewhere it warns and trains in Float32.
+    /// run.json; elsewhere it warns and trains in Float32. The checkpoint keeps it.
     @Test(.timeLimit(.minutes(5)))
     func precisionBF16IsTakenWhereAMXRunsItAndRecorded() throws {
         let folder = try TemporaryFolder()
@@ -94,6 +94,13 @@ import Testing
             #expect(kernels["conv_precision"] == "f32", "\(kernels)")
             #expect(errors.contains("warning: bf16 convolutions need AMX"), "\(errors)")
         }
+        // A resumed run keeps the checkpoint's precision without being told again.
+        _ = try Self.fern(["train", "--model", "seed-cnn", "--synthetic-count", "200", "--epochs", "1", "--precision", "bf16",
+                           "--checkpoint", "run.ckpt"], in: folder)
+        _ = try Self.fern(["train", "--synthetic-count", "200", "--epochs", "2", "--resume", "--checkpoint", "run.ckpt",
+                           "--report", "resumed"], in: folder)
+        let resumed = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.url.appending(path: "resumed/run.json")))
+        #expect(((resumed as? [String: Any])?["kernels"] as? [String: String])?["conv_precision"] == kernels["conv_precision"])
         let plain = try Self.fern(["train", "--model", "seed-dnn", "--synthetic-count", "100", "--epochs", "1",
                                    "--report", "plain"], in: folder)
         #expect(plain.contains("wrote"))
