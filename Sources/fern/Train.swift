@@ -153,6 +153,12 @@ struct Train: ParsableCommand {
             print(network.summary)
             return try recipe.makeTrainer(for: network)
         }
+        ConvolutionPrecision.using(trainer.recipe.precision) {
+            // Say what a bf16 request gives (without AMX, a warning has just said why not).
+            guard ConvolutionPrecision.requested == .bf16 else { return }
+            let ran = KernelPath.summary.first { $0.key == "conv_precision" }?.value ?? "f32"
+            print("convolutions in \(ran)" + (ran == "bf16" ? " on AMX" : ""))
+        }
         let history = try explained {
             try trainer.fit(images: train.images, labels: train.labels, validation: (held.images, held.labels))
         }

@@ -83,15 +83,17 @@ import Testing
     @Test(.timeLimit(.minutes(5)))
     func precisionBF16IsTakenWhereAMXRunsItAndRecorded() throws {
         let folder = try TemporaryFolder()
-        let (_, errors) = try Self.fernPrinting(["train", "--model", "seed-cnn", "--synthetic-count", "200", "--epochs", "1",
-                                                 "--precision", "bf16", "--report", "report"], in: folder)
+        let (printed, errors) = try Self.fernPrinting(["train", "--model", "seed-cnn", "--synthetic-count", "200", "--epochs", "1",
+                                                       "--precision", "bf16", "--report", "report"], in: folder)
         let run = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.url.appending(path: "report/run.json")))
         let kernels = try #require((run as? [String: Any])?["kernels"] as? [String: String])
         if ConvolutionPrecision.using(.bf16, { KernelPath.summary.contains { $0 == ("conv_precision", "bf16") } }) {
             #expect(kernels["conv_precision"] == "bf16" && kernels["conv_5x5_3x3"] == "onednn-bf16", "\(kernels)")
+            #expect(printed.contains("convolutions in bf16 on AMX"), "\(printed)")
             #expect(!errors.contains("bf16"), "\(errors)")
         } else {
             #expect(kernels["conv_precision"] == "f32", "\(kernels)")
+            #expect(printed.contains("convolutions in f32"), "\(printed)")
             if !ConvolutionPrecision.bf16PaysHere { #expect(errors.contains("warning: bf16 convolutions need AMX"), "\(errors)") }
         }
         // A resumed run keeps the checkpoint's precision without being told again.
