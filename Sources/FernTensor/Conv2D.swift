@@ -77,7 +77,7 @@ private struct Convolution {
         geometry = g
         outChannels = filter.shape[3]
         let fast = Kernels.current == .fast
-        if fast, ConvolutionPrecision.current == .bf16,
+        if ConvolutionPrecision.inEffect == .bf16,
            let low = DNNLConvolution.make(g, outChannels: outChannels, precision: .bf16) {
             (library, winograd, precision) = (low, nil, .bf16)
             return

@@ -13,7 +13,7 @@ import Foundation
 /// --precision`) holds while it trains and scores (`using`), over FERN_PRECISION.
 ///
 /// Without AMX, bf16 runs slower than Fern's Float32 Winograd (AVX512_BF16
-/// alone: 165 against ~590 GFLOP/s, Benchmarks/RESULTS.md), so a request for it
+/// alone: 143-167 against ~590 GFLOP/s, Benchmarks/RESULTS.md), so a request for it
 /// there keeps Float32 and says so once.
 public enum ConvolutionPrecision: String, CaseIterable, Codable, Sendable {
     case f32, bf16
@@ -40,8 +40,12 @@ public enum ConvolutionPrecision: String, CaseIterable, Codable, Sendable {
         return bf16PaysHere ? .bf16 : .f32
     }
 
+    /// What convolutions multiply in now: `current`, except that Fern's own loops
+    /// (FERN_KERNELS=builtin) have no bf16.
+    public static var inEffect: ConvolutionPrecision { Kernels.current == .fast ? current : .f32 }
+
     /// True when oneDNN runs bf16 on AMX tiles here.
-    public static var bf16PaysHere: Bool { DNNL.effectiveISA == "avx512_core_amx" }
+    public static let bf16PaysHere = DNNL.effectiveISA == "avx512_core_amx"
 
     static var fallbackWarning: String {
         "bf16 convolutions need AMX (oneDNN's kernels here: \(DNNL.effectiveISA)); using f32"

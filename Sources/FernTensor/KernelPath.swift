@@ -28,7 +28,7 @@ public enum KernelPath {
     /// What runs, as `fern bench` reports it: each key with its value.
     public static var summary: [(key: String, value: String)] {
         let settings = RuntimeSettings.current
-        let fast = Kernels.preferred == .fast, bf16 = fast && ConvolutionPrecision.current == .bf16
+        let fast = Kernels.preferred == .fast, bf16 = fast && ConvolutionPrecision.inEffect == .bf16
         let winograd = bf16 ? "onednn-bf16" : fast && WinogradConvolution.enabled
             ? "winograd-\(settings.isa)" : fast ? "onednn-direct" : "builtin-im2col"
         return [

@@ -153,17 +153,16 @@ struct Train: ParsableCommand {
             print(network.summary)
             return try recipe.makeTrainer(for: network)
         }
-        ConvolutionPrecision.using(trainer.recipe.precision) {
-            // Say what a bf16 request gives (without AMX, a warning has just said why not).
-            guard ConvolutionPrecision.requested == .bf16 else { return }
-            let ran = KernelPath.summary.first { $0.key == "conv_precision" }?.value ?? "f32"
-            print("convolutions in \(ran)" + (ran == "bf16" ? " on AMX" : ""))
-        }
-        let history = try explained {
-            try trainer.fit(images: train.images, labels: train.labels, validation: (held.images, held.labels))
-        }
-        // Scored and reported in the precision it trained in (run.json's kernels say which ran).
+        // Trained, scored and reported in the recipe's precision (run.json's kernels say which ran).
         try ConvolutionPrecision.using(trainer.recipe.precision) {
+            // Say what a bf16 request gives (without AMX, a warning has just said why not).
+            if ConvolutionPrecision.requested == .bf16 {
+                let ran = ConvolutionPrecision.inEffect
+                print("convolutions in \(ran)" + (ran == .bf16 ? " on AMX" : ""))
+            }
+            let history = try explained {
+                try trainer.fit(images: train.images, labels: train.labels, validation: (held.images, held.labels))
+            }
             let scores = try ValidationScores(model: trainer.model, held: held)
             print(scores.summary(names: source.classNames, epochs: history.epochs, best: history.bestValidationAccuracy,
                                  wallSeconds: Date().timeIntervalSince(started)))

@@ -69,7 +69,7 @@ import FernTensor
         let (f32Weights, bf16Weights) = (f32.weights, bf16.weights)
         let same = f32Weights.allSatisfy { name, tensor in bf16Weights[name]?.scalars == tensor.scalars }
         // bf16 runs where AMX does and Fern's own loops (FERN_KERNELS=builtin) are not forced.
-        let bf16Runs = ConvolutionPrecision.using(.bf16) { KernelPath.summary.contains { $0 == ("conv_precision", "bf16") } }
+        let bf16Runs = ConvolutionPrecision.using(.bf16) { ConvolutionPrecision.inEffect == .bf16 }
         #expect(same == !bf16Runs, "bf16 ran where it runs, and only there")
         #expect(bf16History.loss.last! < bf16History.loss.first! * 0.8, "\(bf16History.loss)")
         #expect(Swift.abs(bf16History.loss.last! - f32History.loss.last!) < 0.1 * f32History.loss.last!,

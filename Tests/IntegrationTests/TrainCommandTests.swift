@@ -87,7 +87,7 @@ import Testing
                                                        "--precision", "bf16", "--report", "report"], in: folder)
         let run = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.url.appending(path: "report/run.json")))
         let kernels = try #require((run as? [String: Any])?["kernels"] as? [String: String])
-        if ConvolutionPrecision.using(.bf16, { KernelPath.summary.contains { $0 == ("conv_precision", "bf16") } }) {
+        if ConvolutionPrecision.using(.bf16, { ConvolutionPrecision.inEffect == .bf16 }) {
             #expect(kernels["conv_precision"] == "bf16" && kernels["conv_5x5_3x3"] == "onednn-bf16", "\(kernels)")
             #expect(printed.contains("convolutions in bf16 on AMX"), "\(printed)")
             #expect(!errors.contains("bf16"), "\(errors)")
