@@ -41,8 +41,14 @@ public enum ConvolutionPrecision: String, CaseIterable, Codable, Sendable {
     }
 
     /// What convolutions multiply in now: `current`, except that Fern's own loops
-    /// (FERN_KERNELS=builtin) have no bf16.
-    public static var inEffect: ConvolutionPrecision { Kernels.current == .fast ? current : .f32 }
+    /// (FERN_KERNELS=builtin) have no bf16; a user who chose them and asks for bf16 is told once.
+    public static var inEffect: ConvolutionPrecision {
+        guard Kernels.current == .fast else {
+            if Kernels.preferred == .builtIn, override == nil, requested == .bf16 { _ = warnedBuiltInOnce }
+            return .f32
+        }
+        return current
+    }
 
     /// True when oneDNN runs bf16 on AMX tiles here.
     public static let bf16PaysHere = DNNL.effectiveISA == "avx512_core_amx"
@@ -51,7 +57,11 @@ public enum ConvolutionPrecision: String, CaseIterable, Codable, Sendable {
         "bf16 convolutions need AMX (oneDNN's kernels here: \(DNNL.effectiveISA)); using f32"
     }
 
+    static let builtInWarning = "bf16 convolutions need oneDNN's kernels (FERN_KERNELS=builtin runs Fern's own loops); using f32"
+
     @TaskLocal private static var asked: ConvolutionPrecision?
+
+    private static let warnedBuiltInOnce: Void = FileHandle.standardError.write(Data("warning: \(builtInWarning)\n".utf8))
 
     private static let warnedOnce: Void = {
         if !bf16PaysHere { FileHandle.standardError.write(Data("warning: \(fallbackWarning)\n".utf8)) }

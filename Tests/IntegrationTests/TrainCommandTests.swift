@@ -18,10 +18,13 @@ import Testing
     }
 
     /// Runs `fern` with `arguments` in `folder`; its standard output and error, or an issue when it fails.
-    static func fernPrinting(_ arguments: [String], in folder: TemporaryFolder) throws -> (output: String, errors: String) {
+    /// `environment` is added to the test's own.
+    static func fernPrinting(_ arguments: [String], in folder: TemporaryFolder,
+                             environment: [String: String] = [:]) throws -> (output: String, errors: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: RunCommandTests.FernRun.executable)
         process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.currentDirectoryURL = folder.url
         let output = Pipe(), errors = Pipe()
         (process.standardOutput, process.standardError) = (output, errors)
@@ -94,7 +97,8 @@ import Testing
         } else {
             #expect(kernels["conv_precision"] == "f32", "\(kernels)")
             #expect(printed.contains("convolutions in f32"), "\(printed)")
-            if !ConvolutionPrecision.bf16PaysHere { #expect(errors.contains("warning: bf16 convolutions need AMX"), "\(errors)") }
+            // Without AMX, or under FERN_KERNELS=builtin: a warning says which.
+            #expect(errors.contains("warning: bf16 convolutions need"), "\(errors)")
         }
         // A resumed run keeps the checkpoint's precision without being told again.
         _ = try Self.fern(["train", "--model", "seed-cnn", "--synthetic-count", "200", "--epochs", "1", "--precision", "bf16",
@@ -108,6 +112,21 @@ import Testing
         #expect(plain.contains("wrote"))
         let plainRun = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.url.appending(path: "plain/run.json")))
         #expect(((plainRun as? [String: Any])?["kernels"] as? [String: String])?["conv_precision"] == "f32", "the default")
+    }
+
+    /// Fern's own loops have no bf16: a user who chose them (FERN_KERNELS=builtin) and asks
+    /// for bf16 is told, once, and trains in Float32, whatever the CPU.
+    @Test(.timeLimit(.minutes(5)))
+    func precisionBF16UnderFernsOwnLoopsWarnsAndTrainsInFloat32() throws {
+        let folder = try TemporaryFolder()
+        let (printed, errors) = try Self.fernPrinting(["train", "--model", "seed-cnn", "--synthetic-count", "100", "--epochs", "1",
+                                                       "--precision", "bf16", "--report", "report"], in: folder,
+                                                      environment: ["FERN_KERNELS": "builtin"])
+        let warning = "warning: bf16 convolutions need oneDNN's kernels (FERN_KERNELS=builtin runs Fern's own loops); using f32"
+        #expect(errors.components(separatedBy: warning).count == 2, "once: \(errors)")
+        #expect(printed.contains("convolutions in f32"), "\(printed)")
+        let run = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.url.appending(path: "report/run.json")))
+        #expect(((run as? [String: Any])?["kernels"] as? [String: String])?["conv_precision"] == "f32")
     }
 
     @Test func badSettingsAreNamedByTheirOptions() throws {
