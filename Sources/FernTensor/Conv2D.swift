@@ -15,8 +15,10 @@ extension Tensor {
     public static func conv2d(_ input: Tensor, _ filter: Tensor, stride: (Int, Int) = (1, 1),
                               padding: Padding = .valid) throws -> Tensor {
         let conv = try Convolution(op: "conv2d", input, filter, stride: stride, padding: padding)
-        return conv.forward(input, filter).recorded("conv2d", inputs: [input, filter]) { dy, needs in
-            let (dx, dw) = conv.backward(input, filter, dy, wantInput: needs[0], wantFilter: needs[1])
+        let (y, stagedInput) = conv.forward(input, filter)
+        return y.recorded("conv2d", inputs: [input, filter]) { dy, needs in
+            let (dx, dw, _) = conv.backward(input, filter, dy, wantInput: needs[0], wantFilter: needs[1], wantBias: false,
+                                            stagedInput: stagedInput)
             return [dx, dw]
         }
     }
@@ -34,20 +36,23 @@ extension Tensor {
         }
         let g = conv.geometry
         let kernel: ([UnsafePointer<Float>], [UnsafeMutablePointer<Float>]) -> Void
+        var stagedInput: DNNLConvolution.Staged.Copy?
         if let winograd = conv.winograd {
             kernel = { i, o in winograd.forward(i[0], filter: i[1], bias: i[2], relu: true, into: o[0]) }
         } else if conv.library != nil,
                   let fused = DNNLConvolution.make(g, outChannels: conv.outChannels, biasRelu: true, precision: conv.precision) {
-            kernel = { i, o in fused.forward(i[0], i[1], bias: i[2], o[0]) }
+            kernel = { i, o in stagedInput = fused.forward(i[0], i[1], bias: i[2], o[0]) }
         } else {
             return try biasRelu(conv2d(input, filter, stride: stride, padding: padding), bias: bias)
         }
         let out = PinnedScalars.outputs([g.batch * g.outputPixels * conv.outChannels],
                                         reading: [input.scalars, filter.scalars, bias.scalars], kernel)
         let y = Tensor(unchecked: [g.batch, g.outHeight, g.outWidth, conv.outChannels], out[0])
+        let forwardStaged = stagedInput
         return y.recorded("conv2dBiasRelu", inputs: [input, filter, bias]) { dy, needs in
             let masked = reluGradient(dy, output: y)
-            let (dx, dw, dbias) = conv.backward(input, filter, masked, wantInput: needs[0], wantFilter: needs[1], wantBias: needs[2])
+            let (dx, dw, dbias) = conv.backward(input, filter, masked, wantInput: needs[0], wantFilter: needs[1], wantBias: needs[2],
+                                                stagedInput: forwardStaged)
             return [dx, dw, dbias]
         }
     }
@@ -94,7 +99,8 @@ private struct Convolution {
         Swift.max(1, Swift.min(geometry.batch, (4 << 20) / Swift.max(geometry.outputPixels * patchSize, 1)))
     }
 
-    func forward(_ x: Tensor, _ w: Tensor) -> Tensor {
+    /// The output, and the input as oneDNN's kernel read it where that is a copy (bf16).
+    func forward(_ x: Tensor, _ w: Tensor) -> (Tensor, DNNLConvolution.Staged.Copy?) {
         let g = geometry, k = patchSize, pixels = g.outputPixels
         // Every element is written by Winograd's output transform, by oneDNN, or by a GEMM with
         // beta 0 (and every column by im2col).
@@ -102,13 +108,14 @@ private struct Convolution {
             let out = PinnedScalars.outputs([g.batch * pixels * outChannels], reading: [x.scalars, w.scalars]) { i, o in
                 winograd.forward(i[0], filter: i[1], bias: nil, relu: false, into: o[0])
             }
-            return Tensor(unchecked: [g.batch, g.outHeight, g.outWidth, outChannels], out[0])
+            return (Tensor(unchecked: [g.batch, g.outHeight, g.outWidth, outChannels], out[0]), nil)
         }
         if let library {
+            var stagedInput: DNNLConvolution.Staged.Copy?
             let out = PinnedScalars.outputs([g.batch * pixels * outChannels], reading: [x.scalars, w.scalars]) { i, o in
-                library.forward(i[0], i[1], o[0])
+                stagedInput = library.forward(i[0], i[1], o[0])
             }
-            return Tensor(unchecked: [g.batch, g.outHeight, g.outWidth, outChannels], out[0])
+            return (Tensor(unchecked: [g.batch, g.outHeight, g.outWidth, outChannels], out[0]), stagedInput)
         }
         var out = uninitializedScalars(g.batch * pixels * outChannels)
         var columns = uninitializedScalars(imagesPerChunk * pixels * k)
@@ -127,17 +134,13 @@ private struct Convolution {
                 }
             }
         }
-        return Tensor(unchecked: [g.batch, g.outHeight, g.outWidth, outChannels], out)
-    }
-
-    func backward(_ x: Tensor, _ w: Tensor, _ dy: Tensor, wantInput: Bool, wantFilter: Bool) -> (Tensor?, Tensor?) {
-        let (dx, dw, _) = backward(x, w, dy, wantInput: wantInput, wantFilter: wantFilter, wantBias: false)
-        return (dx, dw)
+        return (Tensor(unchecked: [g.batch, g.outHeight, g.outWidth, outChannels], out), nil)
     }
 
     /// Gradients for the input, the filter and a bias added to the output (dy summed per channel).
+    /// `stagedInput`: what the forward pass of `x` returned.
     func backward(_ x: Tensor, _ w: Tensor, _ dy: Tensor, wantInput: Bool, wantFilter: Bool,
-                  wantBias: Bool) -> (Tensor?, Tensor?, Tensor?) {
+                  wantBias: Bool, stagedInput: DNNLConvolution.Staged.Copy?) -> (Tensor?, Tensor?, Tensor?) {
         if let winograd {
             return winogradBackward(winograd, x, w, dy, wantInput: wantInput, wantFilter: wantFilter, wantBias: wantBias)
         }
@@ -149,7 +152,7 @@ private struct Convolution {
         // is several times slower than a GEMM-based one, so im2col computes it (Benchmarks/RESULTS.md).
         let inputByLibrary = wantInput && geometry.channels >= 4
         var (dx, dw, dbias) = libraryBackward(library, x, w, dy, wantInput: inputByLibrary, wantFilter: wantFilter || wantBias,
-                                              wantBias: wantBias)
+                                              wantBias: wantBias, stagedInput: stagedInput)
         if wantInput && !inputByLibrary { dx = builtInBackward(x, w, dy, wantInput: true, wantFilter: false).0 }
         if !wantFilter { dw = nil }
         return (dx, dw, dbias)
@@ -211,16 +214,23 @@ private struct Convolution {
                 wantFilter ? Tensor(unchecked: w.shape, dw) : nil)
     }
 
+    /// The filter gradient reads the bf16 copies of x and dy that the forward pass and the
+    /// input gradient made, where oneDNN lays them out alike (`DNNLConvolution.Staged.Copy`).
     private func libraryBackward(_ library: DNNLConvolution, _ x: Tensor, _ w: Tensor, _ dy: Tensor,
-                                 wantInput: Bool, wantFilter: Bool, wantBias: Bool) -> (Tensor?, Tensor?, Tensor?) {
+                                 wantInput: Bool, wantFilter: Bool, wantBias: Bool,
+                                 stagedInput: DNNLConvolution.Staged.Copy?) -> (Tensor?, Tensor?, Tensor?) {
         var dx: Tensor?, dw: Tensor?, dbias: Tensor?
+        var stagedGradient: DNNLConvolution.Staged.Copy?
         if wantInput {
-            let out = PinnedScalars.outputs([x.count], reading: [dy.scalars, w.scalars]) { i, o in library.backwardData(i[0], i[1], o[0]) }
+            let out = PinnedScalars.outputs([x.count], reading: [dy.scalars, w.scalars]) { i, o in
+                stagedGradient = library.backwardData(i[0], i[1], o[0])
+            }
             dx = Tensor(unchecked: x.shape, out[0])
         }
         if wantFilter {
             let out = PinnedScalars.outputs([w.count] + (wantBias ? [outChannels] : []), reading: [x.scalars, dy.scalars]) { i, o in
-                library.backwardWeights(i[0], i[1], o[0], dBias: wantBias ? o[1] : nil)
+                library.backwardWeights(i[0], i[1], o[0], dBias: wantBias ? o[1] : nil, stagedInput: stagedInput,
+                                        stagedOutputGradient: stagedGradient)
             }
             dw = Tensor(unchecked: w.shape, out[0])
             if wantBias { dbias = Tensor(unchecked: [outChannels], out[1]) }

@@ -43,10 +43,10 @@ enum DNNL {
             (self.engine, self.stream) = (engine, stream)
         }
 
-        func run(_ body: () -> Void) {
+        func run<T>(_ body: () -> T) -> T {
             lock.lock()
             defer { lock.unlock() }
-            body()
+            return body()
         }
 
         func execute(_ primitive: Primitive, _ arguments: [(Int32, dnnl_memory_t)]) {

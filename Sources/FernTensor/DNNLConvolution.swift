@@ -14,7 +14,10 @@ import Foundation
 /// In bf16 (`ConvolutionPrecision`), each pass first rounds what its kernel
 /// reads (activations, filters, output gradients) into bf16 copies and
 /// writes Float32: outputs and input gradients straight into Fern's arrays,
-/// filter gradients through the reorder back to Keras' layout.
+/// filter gradients through the reorder back to Keras' layout. The filter
+/// gradient reads the copies the other two passes made (`Staged.Copy`) where
+/// they are still current and in its layout, instead of rounding the input
+/// and the output gradient again.
 final class DNNLConvolution: @unchecked Sendable {
     private static let cache = DNNL.Cache<Key, DNNLConvolution>()
 
@@ -30,12 +33,14 @@ final class DNNLConvolution: @unchecked Sendable {
         return cache.value(for: key) { DNNLConvolution(context: context, key: key) }
     }
 
-    /// y = x ⋆ w (or relu(x ⋆ w + bias) when made with `biasRelu`).
+    /// y = x ⋆ w (or relu(x ⋆ w + bias) when made with `biasRelu`). Returns the
+    /// input as the kernel read it where that is a copy (bf16), for `backwardWeights`.
+    @discardableResult
     func forward(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, bias: UnsafePointer<Float>? = nil,
-                 _ y: UnsafeMutablePointer<Float>) {
+                 _ y: UnsafeMutablePointer<Float>) -> Staged.Copy? {
         context.run {
             forwardWeights.load(from: w, context: context)
-            forwardSource.load(from: x, context: context)
+            let stagedInput = forwardSource.load(from: x, context: context)
             output.point(at: y)
             var arguments = [(DNNL_ARG_SRC, forwardSource.memory), (DNNL_ARG_WEIGHTS, forwardWeights.memory),
                              (DNNL_ARG_DST, output.memory)]
@@ -45,31 +50,40 @@ final class DNNLConvolution: @unchecked Sendable {
                 arguments.append((DNNL_ARG_BIAS, biasMemory.memory))
             }
             context.execute(forwardPrimitive, arguments)
+            return stagedInput
         }
     }
 
-    /// dx = convolution transposed of dy (overwrites `dx`).
-    func backwardData(_ dy: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>) {
+    /// dx = convolution transposed of dy (overwrites `dx`). Returns the output gradient
+    /// as the kernel read it where that is a copy (bf16), for `backwardWeights`.
+    @discardableResult
+    func backwardData(_ dy: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>) -> Staged.Copy? {
         context.run {
             let stage = backwardDataStage()
             stage.weights.load(from: w, context: context)
-            stage.outputGradient.load(from: dy, context: context)
+            let outputGradient = stage.outputGradient.load(from: dy, context: context)
             input.point(at: dx)
             context.execute(stage.primitive, [(DNNL_ARG_DIFF_DST, stage.outputGradient.memory),
                                               (DNNL_ARG_WEIGHTS, stage.weights.memory), (DNNL_ARG_DIFF_SRC, input.memory)])
+            return outputGradient
         }
     }
 
     /// dw = correlation of x with dy (overwrites `dw`, Keras layout); with `dBias`
     /// also the bias gradient (dy summed over every position), in the same pass.
+    /// `stagedInput`, `stagedOutputGradient`: the copies of x and dy that the forward
+    /// pass and the input gradient made; where still current and in this kernel's
+    /// layout, they are read instead of rounding x and dy again (the same bits).
     func backwardWeights(_ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, _ dw: UnsafeMutablePointer<Float>,
-                         dBias: UnsafeMutablePointer<Float>? = nil) {
+                         dBias: UnsafeMutablePointer<Float>? = nil,
+                         stagedInput: Staged.Copy? = nil, stagedOutputGradient: Staged.Copy? = nil) {
         context.run {
             let stage = backwardWeightsStage(withBias: dBias != nil)
             guard let source = stage.source else { fatalError("a filter-gradient stage reads the input") }
-            source.load(from: x, context: context)
-            stage.outputGradient.load(from: dy, context: context)
-            var arguments = [(DNNL_ARG_SRC, source.memory), (DNNL_ARG_DIFF_DST, stage.outputGradient.memory),
+            let sourceMemory = source.memory(loading: x, unlessIn: stagedInput, context: context)
+            let outputGradientMemory = stage.outputGradient.memory(loading: dy, unlessIn: stagedOutputGradient, context: context)
+            conversionsSaved += [sourceMemory != source.memory, outputGradientMemory != stage.outputGradient.memory].count { $0 }
+            var arguments = [(DNNL_ARG_SRC, sourceMemory), (DNNL_ARG_DIFF_DST, outputGradientMemory),
                              (DNNL_ARG_DIFF_WEIGHTS, stage.weights.memory)]
             if let dBias {
                 biasMemory.point(at: dBias)
@@ -78,6 +92,9 @@ final class DNNLConvolution: @unchecked Sendable {
             stage.weights.store(into: dw, context: context) { context.execute(stage.primitive, arguments) }
         }
     }
+
+    /// Roundings of x or dy that `backwardWeights` saved by reading another pass's copy (for tests).
+    private(set) var conversionsSaved = 0
 
     /// Which kernels oneDNN picked, e.g. "brgconv:avx512_core".
     var implementation: String { DNNL.implementation(of: forwardDescriptor) }
@@ -245,9 +262,19 @@ extension DNNLConvolution {
         let memory: dnnl_memory_t
         private let user: DNNL.UserMemory
         private let toKernel: DNNL.Primitive?, toUser: DNNL.Primitive?
+        private let kernelDesc: dnnl_memory_desc_t
+        /// How many times `load` has filled the copy: a `Copy` is current while this has not moved on.
+        private var loads = 0
+
+        /// What one `load` put into the copy: usable, as those values, until the next `load`.
+        struct Copy {
+            fileprivate let staged: Staged
+            fileprivate let load: Int
+        }
 
         init?(user userDesc: dnnl_memory_desc_t, kernel kernelDesc: dnnl_memory_desc_t, context: DNNL.Context) {
             var userDesc = userDesc, kernelDesc = kernelDesc
+            self.kernelDesc = kernelDesc
             guard let user = DNNL.UserMemory(userDesc, context) else { return nil }
             self.user = user
             if dnnl_memory_desc_equal(&userDesc, &kernelDesc) != 0 {
@@ -272,9 +299,29 @@ extension DNNLConvolution {
             if toKernel == nil || toUser == nil { return nil }
         }
 
-        func load(from pointer: UnsafePointer<Float>, context: DNNL.Context) {
+        /// Fills `memory` from Fern's buffer at `pointer` (or points it there where the
+        /// kernel reads that buffer in place); returns what the copy now holds, if it is one.
+        @discardableResult
+        func load(from pointer: UnsafePointer<Float>, context: DNNL.Context) -> Copy? {
             user.point(at: pointer)
-            if let toKernel { context.execute(toKernel, [(DNNL_ARG_FROM, user.memory), (DNNL_ARG_TO, memory)]) }
+            guard let toKernel else { return nil }
+            context.execute(toKernel, [(DNNL_ARG_FROM, user.memory), (DNNL_ARG_TO, memory)])
+            loads += 1
+            return Copy(staged: self, load: loads)
+        }
+
+        /// The memory of `copy` where it is still current and laid out as this operand's
+        /// kernel reads it; else this operand's own, loaded from `pointer`. The caller
+        /// passes a copy of the values at `pointer` (or nil).
+        func memory(loading pointer: UnsafePointer<Float>, unlessIn copy: Copy?, context: DNNL.Context) -> dnnl_memory_t {
+            if let copy, copy.load == copy.staged.loads, copy.staged.reads(like: self) { return copy.staged.memory }
+            load(from: pointer, context: context)
+            return memory
+        }
+
+        private func reads(like other: Staged) -> Bool {
+            var (mine, theirs) = (kernelDesc, other.kernelDesc)
+            return dnnl_memory_desc_equal(&mine, &theirs) != 0
         }
 
         /// Runs `compute`, which writes `memory`, and leaves the result at `pointer` in Keras' layout.

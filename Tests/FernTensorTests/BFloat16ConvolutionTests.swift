@@ -110,6 +110,50 @@ import Testing
         ConvolutionTests.expectClose(y, expected, within: bounds, "conv2dBiasRelu in \(bf16 ? "bf16" : "f32 (fallback)")")
     }
 
+    /// The filter gradient reads the bf16 copies of x and dy that the forward pass and the
+    /// input gradient made, and gives the same bits as rounding them again; a copy that a
+    /// later forward pass replaced is not read. x and dy have the same shape here, so a
+    /// copy read in the other's place would give another gradient. (A geometry no other test
+    /// uses: the saved count is the convolution object's, which tests running in parallel share.)
+    @Test func theFilterGradientReadsTheOtherPassesCopiesWhileTheyAreCurrent() throws {
+        let (batch, side, inChannels, outChannels) = (3, 11, 24, 24)
+        let g = try WindowGeometry(op: "conv2d", input: [batch, side, side, inChannels], kernel: (3, 3), stride: (1, 1),
+                                   padding: .same)
+        guard let conv = DNNLConvolution.make(g, outChannels: outChannels, precision: .bf16) else {
+            print("bf16 convolution: oneDNN has no fast bf16 kernels here (\(DNNL.effectiveISA)); nothing is staged")
+            return
+        }
+        let x = try randomTensor([batch, side, side, inChannels], seed: 41)
+        let other = try randomTensor([batch, side, side, inChannels], seed: 42)
+        let w = try randomTensor([3, 3, inChannels, outChannels], seed: 43)
+        let dy = try randomTensor([batch, side, side, outChannels], seed: 44)
+        let outputs = [batch * side * side * outChannels], inputs = [x.count], filters = [w.count]
+        func filterGradient(_ input: DNNLConvolution.Staged.Copy?, _ outputGradient: DNNLConvolution.Staged.Copy?) -> [Float] {
+            PinnedScalars.outputs(filters, reading: [x.scalars, dy.scalars]) { i, o in
+                conv.backwardWeights(i[0], i[1], o[0], stagedInput: input, stagedOutputGradient: outputGradient)
+            }[0]
+        }
+        let rounded = filterGradient(nil, nil)
+        #expect(conv.conversionsSaved == 0)
+
+        var input, outputGradient: DNNLConvolution.Staged.Copy?
+        _ = PinnedScalars.outputs(outputs, reading: [x.scalars, w.scalars]) { i, o in input = conv.forward(i[0], i[1], o[0]) }
+        _ = PinnedScalars.outputs(inputs, reading: [dy.scalars, w.scalars]) { i, o in
+            outputGradient = conv.backwardData(i[0], i[1], o[0])
+        }
+        #expect(input != nil && outputGradient != nil, "both passes read bf16 copies")
+        let shared = filterGradient(input, outputGradient)
+        #expect(shared == rounded, "the same bits")
+        let saved = conv.conversionsSaved
+        print("bf16 filter gradient: \(saved) of 2 roundings saved (oneDNN's layouts: \(conv.implementation))")
+        #expect(saved == 2, "x and dy are read from the forward pass's and the input gradient's copies")
+
+        // Another forward pass replaces the input's copy: the filter gradient rounds x again.
+        _ = PinnedScalars.outputs(outputs, reading: [other.scalars, w.scalars]) { i, o in conv.forward(i[0], i[1], o[0]) }
+        #expect(filterGradient(input, outputGradient) == rounded, "not the other input's gradient")
+        #expect(conv.conversionsSaved == saved + 1, "only dy's copy is still current")
+    }
+
     @Test func aFirstLayerWithOneChannelStaysFloat32() throws {
         // oneDNN has only reference code for bf16 with one input channel: hundreds of times slower.
         let g = try WindowGeometry(op: "conv2d", input: [2, 12, 12, 1], kernel: (3, 3), stride: (1, 1), padding: .same)
