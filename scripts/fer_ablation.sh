@@ -38,14 +38,15 @@ common+=(--precision bf16)
 run b10-recipe "${common[@]}" "${short[@]}" "${recipe[@]}"
 run b10-baseline "${common[@]}" "${short[@]}" --optimizer adam --learning-rate 0.001 --schedule cosine --flip --shift 4 --rotate 10 --zoom 0.1
 run b10-no-erasing "${common[@]}" "${short[@]}" "${recipe[@]}" --erasing 0
-run b10-no-smoothing "${common[@]}" "${short[@]}" "${recipe[@]}" --label-smoothing 0
-run b10-no-ema "${common[@]}" "${short[@]}" "${recipe[@]}" --ema 0
-run b10-shift-not-crop "${common[@]}" "${short[@]}" "${recipe[@]}" --crop 0 --shift 4
+# The optimizer and schedule first: the baseline's lead is either theirs or the regularizers'.
 run b10-adam-cosine "${common[@]}" "${short[@]}" "${recipe[@]}" --optimizer adam --learning-rate 0.001 --momentum 0 --no-nesterov --weight-decay 0 --schedule cosine
-run b10-mixup "${common[@]}" "${short[@]}" "${recipe[@]}" --mixup 0.2
 # The recipe again with another seed (initialization, shuffling, augmentation; same split): how far
 # two runs of one recipe differ, against which the gains above are read.
 run b10-recipe-seed2 "${common[@]}" "${short[@]}" "${recipe[@]}" --seed 2 --split-seed 1
+run b10-no-smoothing "${common[@]}" "${short[@]}" "${recipe[@]}" --label-smoothing 0
+run b10-no-ema "${common[@]}" "${short[@]}" "${recipe[@]}" --ema 0
+run b10-shift-not-crop "${common[@]}" "${short[@]}" "${recipe[@]}" --crop 0 --shift 4
+run b10-mixup "${common[@]}" "${short[@]}" "${recipe[@]}" --mixup 0.2
 # Candidates for the ensemble's members: the recipe on the other ready-made models, 20 epochs.
 MODEL=resnet run resnet "${common[@]}" "${long[@]}" "${recipe[@]}"
 MODEL=vgg run vgg "${common[@]}" "${long[@]}" "${recipe[@]}"
