@@ -79,8 +79,7 @@ import Testing
         try Self.expectSubmission(in: folder)
     }
 
-    /// `cnn=best` trains the tuned CNN with the recipe (SGD, one-cycle, crops, erasing, smoothing,
-    /// EMA); `cnn=resnet` puts a residual network through every section, its feature maps and
+    /// `cnn=best` trains the tuned CNN with the recipe (SGD, one-cycle, crops, smoothing, EMA); `cnn=resnet` puts a residual network through every section, its feature maps and
     /// filters shown for its first convolutions and first residual block.
     @Test(arguments: [("best", ["conv2d", "conv2d_1", "conv2d_2"]), ("resnet", ["conv2d", "conv2d_1", "residual"])])
     func otherModelsRunTheWholeReport(cnn: String, featureLayers: [String]) throws {
