@@ -7,14 +7,14 @@ usage: scripts/fer_tables.py NAME=DIR/run.json [NAME=DIR/run.json ...]
 Each run is one row, named as given. The ablation table gives validation
 accuracy at the end (plain, mirror-averaged, over ten crops) and the best
 epoch's; the time-to-accuracy table the wall minutes of training until an
-epoch's validation accuracy first reached 65%, 68% and 70% (DAWNBench's
-measure), or "-" where it never did, beside the minutes at the run's median
+epoch's validation accuracy first reached 60% (where the 10-epoch ablation
+runs differ), 65%, 68% and 70% (the issue's thresholds; DAWNBench's measure), or "-" where it never did, beside the minutes at the run's median
 epoch time (the recorded ones include anything else the machine did)."""
 import json
 import statistics
 import sys
 
-THRESHOLDS = (0.65, 0.68, 0.70)
+THRESHOLDS = (0.60, 0.65, 0.68, 0.70)
 
 
 def load(argument):
