@@ -32,38 +32,30 @@ public enum ConvolutionPrecision: String, CaseIterable, Codable, Sendable {
         try $asked.withValue(precision ?? asked) { try body() }
     }
 
-    /// What convolutions use now: the override, else bf16 where asked for and AMX runs it.
-    static var current: ConvolutionPrecision {
-        if let override { return override }
+    /// What convolutions multiply in now: the override, else bf16 where asked for and
+    /// oneDNN runs it on AMX; Fern's own loops (FERN_KERNELS=builtin) have no bf16.
+    /// A bf16 request that runs in Float32 says why, once.
+    public static var inEffect: ConvolutionPrecision {
+        if let override { return Kernels.current == .fast ? override : .f32 }
         guard requested == .bf16 else { return .f32 }
         _ = warnedOnce
-        return bf16PaysHere ? .bf16 : .f32
-    }
-
-    /// What convolutions multiply in now: `current`, except that Fern's own loops
-    /// (FERN_KERNELS=builtin) have no bf16; a user who chose them and asks for bf16 is told once.
-    public static var inEffect: ConvolutionPrecision {
-        guard Kernels.current == .fast else {
-            if Kernels.preferred == .builtIn, override == nil, requested == .bf16 { _ = warnedBuiltInOnce }
-            return .f32
-        }
-        return current
+        return Kernels.current == .fast && bf16PaysHere ? .bf16 : .f32
     }
 
     /// True when oneDNN runs bf16 on AMX tiles here.
     public static let bf16PaysHere = DNNL.effectiveISA == "avx512_core_amx"
 
-    static var fallbackWarning: String {
-        "bf16 convolutions need AMX (oneDNN's kernels here: \(DNNL.effectiveISA)); using f32"
+    /// Why a bf16 request runs in Float32 in this process, or nil where it runs in bf16.
+    static var fallbackReason: String? {
+        if Kernels.preferred == .builtIn {
+            return "bf16 convolutions need oneDNN's kernels (FERN_KERNELS=builtin runs Fern's own loops); using f32"
+        }
+        return bf16PaysHere ? nil : "bf16 convolutions need AMX (oneDNN's kernels here: \(DNNL.effectiveISA)); using f32"
     }
-
-    static let builtInWarning = "bf16 convolutions need oneDNN's kernels (FERN_KERNELS=builtin runs Fern's own loops); using f32"
 
     @TaskLocal private static var asked: ConvolutionPrecision?
 
-    private static let warnedBuiltInOnce: Void = FileHandle.standardError.write(Data("warning: \(builtInWarning)\n".utf8))
-
     private static let warnedOnce: Void = {
-        if !bf16PaysHere { FileHandle.standardError.write(Data("warning: \(fallbackWarning)\n".utf8)) }
+        if let fallbackReason { FileHandle.standardError.write(Data("warning: \(fallbackReason)\n".utf8)) }
     }()
 }
