@@ -86,13 +86,19 @@ def main():
 
             # 3. A syntax error, then its fix.
             saved = save('plot_history(h, title="Second title")', 'plot_history(h, title="Second title"')
-            wait_until("the error at its cell", lambda: status() == "failed" and "error" in text(), 5)
+            # The status bar hears "failed" before the page has fetched the new report: wait for the
+            # report itself (the error's location and caret at its cell), not only the bar.
+            located = lambda shown: "^" in shown and re.search(r"watched\.fernb:\d+:\d+", shown)
+            try:
+                wait_until("the error at its cell", lambda: status() == "failed" and located(text()), 5)
+            except Exception:
+                print(text()[-800:], file=sys.stderr)
+                raise
             shown = text()
-            assert "^" in shown and re.search(r"watched\.fernb:\d+:\d+", shown), shown[-800:]
             assert "The second version, edited while watching." in shown and "cache: reused" in shown  # cells above stay
             print(f"syntax error shown after {time.time() - saved:.2f} s")
             save('plot_history(h, title="Second title"', 'plot_history(h, title="Third title")')
-            wait_until("recovery after the fix", lambda: status() == "done", 5)
+            wait_until("recovery after the fix", lambda: status() == "done" and 'title="Third title"' in text(), 5)
             assert tab.evaluate("window.fernMarker") == "no reload"
             screenshot(tab, SCREENSHOT)
             print(f"screenshot: {SCREENSHOT}")
