@@ -79,7 +79,11 @@ extension Builtins {
         trainer.progress = interpreter.makeProgress()
         trainer.shouldStop = interpreter.shouldStop
         // A resumed trainer trains its own copy; the user's model gets the weights back even when stopped.
-        defer { if trainer.model !== model { try? model.loadWeights(trainer.model.weights) } }
+        let resumed = trainer.model !== model
+        defer { if resumed { try? model.loadWeights(trainer.model.weights) } }
+        if resumed, let checkpoint = recipe.checkpointPath {
+            interpreter.output("fit: " + trainer.resumedLine(checkpoint) { "'\(parameterNames[$0]!)'" })
+        }
         let history = try args.reporting {
             try explained(args) {
                 try trainer.fit(images: train.images, labels: train.labels, validation: validation.map { ($0.images, $0.labels) })
@@ -154,5 +158,6 @@ extension Builtins {
         .classWeights: "class_weights", .patience: "patience", .monitor: "monitor", .batchNormBatches: "bn_batches",
         .testTimeAugmentation: "tta", .warmup: "warmup", .labelSmoothing: "label_smoothing", .mixup: "mixup",
         .cutMix: "cutmix", .averaging: "ema", .crop: "crop", .erasing: "erasing", .precision: "precision",
+        .nesterov: "nesterov", .flip: "flip", .restoreBest: "restore_best", .seed: "seed",
     ]
 }

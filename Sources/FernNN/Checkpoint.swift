@@ -58,6 +58,7 @@ extension Trainer {
         trainer.bestWeights = best.isEmpty ? nil : best
         let average = group("average/")
         trainer.averageWeights = average.isEmpty ? nil : average
+        trainer.changesOnResume = trainer.recipe.changes(since: state.trainingRecipe)
         return trainer
     }
 }

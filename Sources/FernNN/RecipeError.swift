@@ -6,6 +6,7 @@ public struct RecipeError: Error, CustomStringConvertible, Equatable {
         case epochs, batchSize, learningRate, optimizer, momentum, weightDecay, schedule, shift, rotate, zoom
         case classWeights, patience, monitor, batchNormBatches, testTimeAugmentation
         case warmup, labelSmoothing, mixup, cutMix, averaging, crop, erasing, precision
+        case nesterov, flip, restoreBest, seed
     }
 
     public let setting: Setting

@@ -24,6 +24,8 @@ public final class Trainer {
     /// validation scores and the model ends with.
     var averageWeights: [String: Tensor]?
     var epochsSinceBest = 0
+    /// What a resumed run was given differently from its checkpoint (empty for a new run).
+    public internal(set) var changesOnResume: [RecipeChange] = []
 
     /// A trainer with this optimizer and schedule (constant by default) instead of the ones
     /// `recipe` would make; its `recipe` says which they are.

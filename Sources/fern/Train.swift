@@ -146,7 +146,7 @@ struct Train: ParsableCommand {
                     != Architecture(of: trainer.model) {
                     throw ValidationError("--model \(model): the checkpoint \(checkpoint) holds another model")
                 }
-                print("resumed \(checkpoint) after epoch \(trainer.epochsDone)")
+                print(trainer.resumedLine(checkpoint) { Self.optionNames[$0]! })
                 return trainer
             }
             let network = try ReferenceModel(named: model ?? "seed-cnn").make(classes: source.classNames.count, seed: recipe.seed)
@@ -235,5 +235,6 @@ struct Train: ParsableCommand {
         .monitor: "--monitor", .batchNormBatches: "--bn-batches", .testTimeAugmentation: "--tta", .warmup: "--warmup",
         .labelSmoothing: "--label-smoothing", .mixup: "--mixup", .cutMix: "--cutmix", .averaging: "--ema",
         .crop: "--crop", .erasing: "--erasing", .precision: "--precision",
+        .nesterov: "--nesterov", .flip: "--flip", .restoreBest: "--restore-best", .seed: "--seed",
     ]
 }

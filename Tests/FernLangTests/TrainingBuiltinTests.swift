@@ -77,6 +77,32 @@ import Testing
         let other = "sequential([flatten(), dense(7)])"
         #expect(session.error("fit(\(other), train, epochs=3, checkpoint=\"\(checkpoint)\", resume=true)")
                 .contains("holds a different model"))
+        // Each resume says so; only the one asking for more epochs has a change to report.
+        #expect(session.output.filter { $0.hasPrefix("fit: resumed") } == [
+            "fit: resumed \(checkpoint) after epoch 2 (of 2 asked)",
+            "fit: resumed \(checkpoint) after epoch 2 (of 3 asked); changed since it was written: 'epochs' 2 → 3",
+        ])
+    }
+
+    /// A notebook edited between two runs resumes its checkpoint with the new settings: fit says
+    /// which differ from the checkpoint's, and nothing when the same call is made again (SGD,
+    /// one-cycle and the moving average included, which the trainer records in its own terms).
+    @Test func resumingWithOtherSettingsSaysWhichChanged() throws {
+        let session = try Session()
+        let checkpoint = session.path("recipe.ckpt")
+        let recipe = """
+            batch=64, optimizer="sgd", lr=0.05, momentum=0.9, nesterov=true, weight_decay=5e-4, schedule="one_cycle", \
+            flip=true, crop=4, rotate=10, zoom=0.1, label_smoothing=0.1, ema=0.999, validation=val, seed=3, \
+            resume=true, checkpoint="\(checkpoint)"
+            """
+        try session.run(Self.setup + "\nh = fit(m, train, epochs=1, erasing=0.25, \(recipe))")
+        #expect(!session.output.contains { $0.hasPrefix("fit: resumed") }, "a new run resumes nothing")
+        try session.run("h = fit(m, train, epochs=1, erasing=0.25, \(recipe))")
+        #expect(session.output.last == "fit: resumed \(checkpoint) after epoch 1 (of 1 asked)")
+        try session.run("h = fit(m, train, epochs=2, erasing=0, \(recipe.replacing("seed=3", with: "seed=4")))")
+        #expect(session.output.last == "fit: resumed \(checkpoint) after epoch 1 (of 2 asked); changed since it was written: "
+                + "'epochs' 1 → 2, 'erasing' 0.25 → 0, 'seed' 3 → 4")
+        #expect(try session.run("h.epochs") == "2")
     }
 
     @Test func optimizersSchedulesAugmentationAndClassWeightsAreKeywordOptions() throws {

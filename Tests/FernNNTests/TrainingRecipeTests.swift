@@ -133,6 +133,7 @@ import FernTensor
                 resumed = try Trainer.resume(from: path, recipe: recipe, progress: silentProgress())
             }
             #expect(resumed.epochsDone == 2)
+            #expect(resumed.changesOnResume == [RecipeChange(setting: .epochs, from: "2", to: "4")], "only the epochs were changed")
             #expect(resumed.optimizer.steps == half.optimizer.steps, "the optimizer's state was kept")
             let history = try resumed.fit(images: training.images, labels: training.labels, validation: validation)
             var timeless = history
@@ -160,6 +161,8 @@ import FernTensor
         #expect(changed.optimizer.config.type == "sgd" && changed.optimizer.steps == 0)
         #expect(changed.schedule == (try recipe.makeSchedule()))
         #expect(changed.epochsDone == 2)
+        #expect(changed.changesOnResume.map { "\($0.setting): \($0.from) → \($0.to)" }
+                == ["epochs: 2 → 3", "optimizer: adam → sgd", "learningRate: 0.001 → 0.01", "schedule: plateau → cosine"])
 
         let other = try Sequential([FlattenLayer(), DenseLayer(units: 3, activation: .softmax)], inputShape: [6, 6, 1])
         expectError(containing: [path, "different model"]) { _ = try recipe.makeTrainer(for: other, resume: true) }
