@@ -82,7 +82,7 @@ extension Builtins {
         let resumed = trainer.model !== model
         defer { if resumed { try? model.loadWeights(trainer.model.weights) } }
         if resumed, let checkpoint = recipe.checkpointPath {
-            interpreter.output("fit: " + trainer.resumedLine(checkpoint) { "'\(parameterNames[$0]!)'" })
+            interpreter.output("fit: " + trainer.resumedLine(checkpoint) { "'\(parameterName($0))'" })
         }
         let history = try args.reporting {
             try explained(args) {
@@ -148,16 +148,40 @@ extension Builtins {
         do {
             return try body()
         } catch let error as RecipeError {
-            throw FernError.runtime("\(args.function): " + error.message(calling: "'\(parameterNames[error.setting]!)'"))
+            throw FernError.runtime("\(args.function): " + error.message(calling: "'\(parameterName(error.setting))'"))
         }
     }
 
-    private static let parameterNames: [RecipeError.Setting: String] = [
-        .epochs: "epochs", .batchSize: "batch", .learningRate: "lr", .optimizer: "optimizer", .momentum: "momentum",
-        .weightDecay: "weight_decay", .schedule: "schedule", .shift: "shift", .rotate: "rotate", .zoom: "zoom",
-        .classWeights: "class_weights", .patience: "patience", .monitor: "monitor", .batchNormBatches: "bn_batches",
-        .testTimeAugmentation: "tta", .warmup: "warmup", .labelSmoothing: "label_smoothing", .mixup: "mixup",
-        .cutMix: "cutmix", .averaging: "ema", .crop: "crop", .erasing: "erasing", .precision: "precision",
-        .nesterov: "nesterov", .flip: "flip", .restoreBest: "restore_best", .seed: "seed",
-    ]
+    /// What fit calls each setting (a switch, so a new setting cannot go unnamed).
+    private static func parameterName(_ setting: RecipeError.Setting) -> String {
+        switch setting {
+        case .epochs: "epochs"
+        case .batchSize: "batch"
+        case .learningRate: "lr"
+        case .optimizer: "optimizer"
+        case .momentum: "momentum"
+        case .weightDecay: "weight_decay"
+        case .schedule: "schedule"
+        case .shift: "shift"
+        case .rotate: "rotate"
+        case .zoom: "zoom"
+        case .classWeights: "class_weights"
+        case .patience: "patience"
+        case .monitor: "monitor"
+        case .batchNormBatches: "bn_batches"
+        case .testTimeAugmentation: "tta"
+        case .warmup: "warmup"
+        case .labelSmoothing: "label_smoothing"
+        case .mixup: "mixup"
+        case .cutMix: "cutmix"
+        case .averaging: "ema"
+        case .crop: "crop"
+        case .erasing: "erasing"
+        case .precision: "precision"
+        case .nesterov: "nesterov"
+        case .flip: "flip"
+        case .restoreBest: "restore_best"
+        case .seed: "seed"
+        }
+    }
 }

@@ -146,7 +146,7 @@ struct Train: ParsableCommand {
                     != Architecture(of: trainer.model) {
                     throw ValidationError("--model \(model): the checkpoint \(checkpoint) holds another model")
                 }
-                print(trainer.resumedLine(checkpoint) { Self.optionNames[$0]! })
+                print(trainer.resumedLine(checkpoint) { Self.optionName($0) })
                 return trainer
             }
             let network = try ReferenceModel(named: model ?? "seed-cnn").make(classes: source.classNames.count, seed: recipe.seed)
@@ -224,17 +224,40 @@ struct Train: ParsableCommand {
         do {
             return try body()
         } catch let error as RecipeError {
-            throw ValidationError(error.message(calling: Self.optionNames[error.setting]!))
+            throw ValidationError(error.message(calling: Self.optionName(error.setting)))
         }
     }
 
-    static let optionNames: [RecipeError.Setting: String] = [
-        .epochs: "--epochs", .batchSize: "--batch", .learningRate: "--learning-rate", .optimizer: "--optimizer",
-        .momentum: "--momentum", .weightDecay: "--weight-decay", .schedule: "--schedule", .shift: "--shift",
-        .rotate: "--rotate", .zoom: "--zoom", .classWeights: "--class-weights", .patience: "--patience",
-        .monitor: "--monitor", .batchNormBatches: "--bn-batches", .testTimeAugmentation: "--tta", .warmup: "--warmup",
-        .labelSmoothing: "--label-smoothing", .mixup: "--mixup", .cutMix: "--cutmix", .averaging: "--ema",
-        .crop: "--crop", .erasing: "--erasing", .precision: "--precision",
-        .nesterov: "--nesterov", .flip: "--flip", .restoreBest: "--restore-best", .seed: "--seed",
-    ]
+    /// What this command calls each setting (a switch, so a new setting cannot go unnamed).
+    static func optionName(_ setting: RecipeError.Setting) -> String {
+        switch setting {
+        case .epochs: "--epochs"
+        case .batchSize: "--batch"
+        case .learningRate: "--learning-rate"
+        case .optimizer: "--optimizer"
+        case .momentum: "--momentum"
+        case .weightDecay: "--weight-decay"
+        case .schedule: "--schedule"
+        case .shift: "--shift"
+        case .rotate: "--rotate"
+        case .zoom: "--zoom"
+        case .classWeights: "--class-weights"
+        case .patience: "--patience"
+        case .monitor: "--monitor"
+        case .batchNormBatches: "--bn-batches"
+        case .testTimeAugmentation: "--tta"
+        case .warmup: "--warmup"
+        case .labelSmoothing: "--label-smoothing"
+        case .mixup: "--mixup"
+        case .cutMix: "--cutmix"
+        case .averaging: "--ema"
+        case .crop: "--crop"
+        case .erasing: "--erasing"
+        case .precision: "--precision"
+        case .nesterov: "--nesterov"
+        case .flip: "--flip"
+        case .restoreBest: "--restore-best"
+        case .seed: "--seed"
+        }
+    }
 }
