@@ -1,13 +1,15 @@
 import FernTensor
 
-/// What a forward pass needs besides the input: the mode, and the random
-/// stream dropout draws from.
+/// What a forward pass needs besides the input: the mode, whether dropout
+/// drops (as in training, unless told otherwise), and the random stream it draws from.
 public final class ForwardContext {
     public let training: Bool
+    public let dropout: Bool
     public var generator: SeededGenerator
 
-    public init(training: Bool, generator: SeededGenerator = SeededGenerator(seed: 0)) {
+    public init(training: Bool, dropout: Bool? = nil, generator: SeededGenerator = SeededGenerator(seed: 0)) {
         self.training = training
+        self.dropout = dropout ?? training
         self.generator = generator
     }
 }

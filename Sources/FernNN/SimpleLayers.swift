@@ -15,7 +15,7 @@ public final class DropoutLayer: Layer {
     public func build(inputShape: [Int], generator: inout SeededGenerator) throws -> [Int] { inputShape }
 
     public func forward(_ input: Tensor, context: ForwardContext) throws -> Tensor {
-        try input.dropout(rate: rate, training: context.training, using: &context.generator)
+        try input.dropout(rate: rate, training: context.dropout, using: &context.generator)
     }
 
     public var config: LayerConfig {

@@ -105,7 +105,7 @@ struct Train: ParsableCommand {
     @Flag(inversion: .prefixedNo, help: "At the end, keep the weights of the best validation epoch (default: on).")
     var restoreBest: Bool?
 
-    @Option(help: "Batches that recompute batch-norm statistics after each epoch; 0 keeps running averages (default: 10).")
+    @Option(help: "Batches that recompute batch-norm statistics after each epoch, dropout off as at inference; 0 keeps running averages (default: 10).")
     var bnBatches: Int?
 
     @Option(help: "Test-time augmentation for validation: none, mirror or tencrop (default: none).")
