@@ -79,7 +79,7 @@ import Testing
         try Self.expectSubmission(in: folder)
     }
 
-    /// `cnn=best` trains the tuned CNN as results/fer2013/best was (Adam, cosine schedule); `cnn=resnet` puts a residual network through every section, its feature maps and
+    /// `cnn=best` trains the VGG variant as results/fer2013/best was (Adam, cosine schedule); `cnn=resnet` puts a residual network through every section, its feature maps and
     /// filters shown for its first convolutions and first residual block.
     @Test(arguments: [("best", ["conv2d", "conv2d_1", "conv2d_2"]), ("resnet", ["conv2d", "conv2d_1", "residual"])])
     func otherModelsRunTheWholeReport(cnn: String, featureLayers: [String]) throws {
@@ -95,6 +95,7 @@ import Testing
             let first = words.count > 4 ? Double(words[words.count - 4]) : nil, last = words.last.flatMap { Double($0) }
             #expect(first == 0.001, "\(String(describing: line))")
             #expect(last.map { $0 > 0 && $0 < 0.0009 } == true, "\(String(describing: line))")
+            #expect(report.contains("conv2d_7 (Conv2D)"), "cnn=best is the VGG variant, whose eighth convolution the summary lists")
         } else {
             #expect(report.contains("residual_3 (Residual)"), "the summary lacks the last residual block")
         }
