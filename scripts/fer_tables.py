@@ -25,6 +25,13 @@ def load(argument):
         return name, json.load(file)
 
 
+def label(name, run):
+    """The run's name, and the test-time augmentation its epochs were scored with (--tta) if any:
+    then "best epoch %" and the minutes to each threshold read averaged scores."""
+    tta = run.get("testTimeAugmentation") or "none"
+    return name if tta == "none" else f"{name} (epochs scored {tta})"
+
+
 def percent(value):
     return "-" if value is None else f"{100 * value:.2f}"
 
@@ -42,7 +49,7 @@ def ablation(runs):
         scores = run["validation"]
         minutes = run.get("trainingMinutes")
         precision = (run.get("kernels") or {}).get("conv_precision", "f32")
-        lines.append(f"| {name} | {precision} | {len(epochs) or '-'} | {percent(scores['accuracy'])} "
+        lines.append(f"| {label(name, run)} | {precision} | {len(epochs) or '-'} | {percent(scores['accuracy'])} "
                      f"| {100 * (scores['accuracy'] - first):+.2f} | {percent(scores['mirrorAccuracy'])} "
                      f"| {percent(scores['tenCropAccuracy'])} | {percent(best)} | {'-' if minutes is None else f'{minutes:.0f}'} |")
     return "\n".join(lines)
@@ -62,7 +69,7 @@ def time_to_accuracy(runs):
             reached = next((e for e in epochs if (e.get("validationAccuracy") or 0) >= threshold), None)
             cells.append("-" if reached is None else
                          f"{reached['minutesSoFar']:.0f} (epoch {reached['epoch']}; {reached['epoch'] * median / 60:.0f} undisturbed)")
-        lines.append(f"| {name} | {'-' if median is None else f'{median:.0f}'} | " + " | ".join(cells) + " |")
+        lines.append(f"| {label(name, run)} | {'-' if median is None else f'{median:.0f}'} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 

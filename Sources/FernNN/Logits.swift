@@ -62,12 +62,32 @@ extension Sequential {
         return (loss, try accuracy(logits: logits, labels: labels))
     }
 
+    /// The classes that each kind of test-time augmentation gives, from one pass over the ten
+    /// crops' views (10 forward passes where `predictClasses` for each kind takes 13); the
+    /// same classes as `predictClasses(images, augmentation:)` for each.
+    public func predictClassesForEachAugmentation(_ images: Tensor, batchSize: Int = 256) throws
+        -> [TestTimeAugmentation: [Int]] {
+        let logits = try TestTimeAugmentation.tenCrop.views(of: images).map { try predictLogits($0, batchSize: batchSize) }
+        let probabilities = try logits.map { try $0.softmax() }
+        var classes: [TestTimeAugmentation: [Int]] = [:]
+        for augmentation in TestTimeAugmentation.allCases {
+            let scores = augmentation == .none ? logits[0]
+                : try mean(augmentation.viewsAmongTenCrops.map { probabilities[$0] })
+            classes[augmentation] = try scores.argmax(axis: -1).withUnsafeScalars { $0.map { Int($0) } }
+        }
+        return classes
+    }
+
     /// The class probabilities of each image averaged over `augmentation`'s views of it.
     func averagedProbabilities(_ images: Tensor, batchSize: Int, augmentation: TestTimeAugmentation) throws -> Tensor {
-        let views = try augmentation.views(of: images)
-        var sum = try predictLogits(views[0], batchSize: batchSize).softmax()
-        for view in views.dropFirst() { sum = try sum + predictLogits(view, batchSize: batchSize).softmax() }
-        return try sum * (1 / Float(views.count))
+        try mean(augmentation.views(of: images).map { try predictLogits($0, batchSize: batchSize).softmax() })
+    }
+
+    /// The views' probabilities summed in order, then scaled: the one average both callers take.
+    private func mean(_ probabilities: [Tensor]) throws -> Tensor {
+        var sum = probabilities[0]
+        for p in probabilities.dropFirst() { sum = try sum + p }
+        return try sum * (1 / Float(probabilities.count))
     }
 }
 

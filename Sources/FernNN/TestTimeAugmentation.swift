@@ -23,4 +23,14 @@ public enum TestTimeAugmentation: String, Codable, CaseIterable, Sendable {
         }
         return try views + views.map { try $0.reversed(axis: 2) }
     }
+
+    /// Which of `.tenCrop`'s views are this augmentation's, in its own order: ten crops
+    /// hold the image (first) and its mirror image (sixth), so one pass over them scores all three.
+    var viewsAmongTenCrops: [Int] {
+        switch self {
+        case .none: [0]
+        case .mirror: [0, 5]
+        case .tenCrop: Array(0..<10)
+        }
+    }
 }

@@ -17,14 +17,12 @@ struct ValidationScores: Encodable {
     var images: Int
 
     init(model: Sequential, held: Dataset) throws {
-        func predicted(_ augmentation: TestTimeAugmentation) throws -> [Int] {
-            try model.predictClasses(held.images, augmentation: augmentation)
+        let predicted = try model.predictClassesForEachAugmentation(held.images)
+        func share(_ augmentation: TestTimeAugmentation) -> Double {
+            Double(zip(predicted[augmentation]!, held.labels).filter { $0 == $1 }.count) / Double(max(held.count, 1))
         }
-        func share(_ predicted: [Int]) -> Double {
-            Double(zip(predicted, held.labels).filter { $0 == $1 }.count) / Double(max(held.count, 1))
-        }
-        let plain = try predicted(.none)
-        (accuracy, mirrorAccuracy, tenCropAccuracy) = (share(plain), share(try predicted(.mirror)), share(try predicted(.tenCrop)))
+        let plain = predicted[.none]!
+        (accuracy, mirrorAccuracy, tenCropAccuracy) = (share(.none), share(.mirror), share(.tenCrop))
         let classes = held.classNames.count
         var matrix = [[Int]](repeating: [Int](repeating: 0, count: classes), count: classes)
         for (label, guess) in zip(held.labels, plain) { matrix[label][guess] += 1 }

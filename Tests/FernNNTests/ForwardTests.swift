@@ -184,6 +184,20 @@ import Testing
         expectError(containing: ["tencrop", "NHWC"]) { _ = try handMadeClassifier().predictClasses(Tensor.zeros([2, 2]), augmentation: .tenCrop) }
     }
 
+    /// One pass over the ten crops' views gives each augmentation's classes, the same as
+    /// asking for each alone (the same views through the same kernels, summed in the same order).
+    @Test func classesForEachAugmentationAreThoseOfEachAlone() throws {
+        let model = try smallCNN(seed: 6)
+        let x = try images(12)
+        let each = try model.predictClassesForEachAugmentation(x, batchSize: 5)
+        #expect(Set(each.keys) == Set(TestTimeAugmentation.allCases))
+        for augmentation in TestTimeAugmentation.allCases {
+            #expect(each[augmentation] == (try model.predictClasses(x, batchSize: 5, augmentation: augmentation)), "\(augmentation)")
+        }
+        #expect(each[.none] != each[.mirror] || each[.mirror] != each[.tenCrop], "with these images the views change some decisions")
+        expectError(containing: ["tencrop", "NHWC"]) { _ = try handMadeClassifier().predictClassesForEachAugmentation(Tensor.zeros([2, 2])) }
+    }
+
     /// How far smallCNN's probabilities for the same images may differ between two batch sizes (which may
     /// take kernels that sum in other orders), from the weights' ranges and images in [0, 1]: a conv
     /// output sums 9 products and a bias (magnitude ≤ 9·max|filter| + max|bias|, each pass within γ(10)
