@@ -141,7 +141,8 @@ public final class Trainer {
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
             history.seconds.append(seconds)
             epochsDone += 1
-            progress.endEpoch(line + "  lr \(String(format: "%.2g", Double(rate)))  \(String(format: "%.1f", seconds)) s")
+            progress.endEpoch(line + "  lr \(String(format: "%.2g", Double(rate)))  \(String(format: "%.1f", seconds)) s"
+                              + timeLeft(epochsLeft: recipe.epochs - epoch - 1))
             if let path = recipe.checkpointPath { try saveCheckpoint(to: path) }
             if let patience = recipe.earlyStoppingPatience, validation != nil, epochsSinceBest > 0, epochsSinceBest >= patience {
                 history.stoppedEarly = true
@@ -201,6 +202,16 @@ public final class Trainer {
             average[name] = try average[name]! * decay + weight * (1 - decay)
         }
         averageWeights = average
+    }
+
+    /// "  about 1:31:12 left" after an epoch that is not the last: the epochs still to run at
+    /// the median epoch time so far (the first epoch, slower with its kernels' compilation,
+    /// or one that something else slowed, sways it less than a mean).
+    private func timeLeft(epochsLeft: Int) -> String {
+        guard epochsLeft > 0, !history.seconds.isEmpty else { return "" }
+        let sorted = history.seconds.sorted(), middle = sorted.count / 2
+        let median = sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+        return "  about \(clock(median * Double(epochsLeft))) left"
     }
 
     private func noteValidation(score: Float) {

@@ -174,6 +174,15 @@ import FernTensor
             #expect(line.hasSuffix("\n") && line.dropLast().allSatisfy { $0 != "\n" && $0 != "\r" })
             #expect(line.contains("loss") && line.contains("val_acc"))
         }
+        // The time the epochs still to run will take, at the median epoch time so far; none after the last.
+        for (i, line) in lines.enumerated() {
+            let left = line.firstMatch(of: /\ \ ([0-9.]+) s  about (\d+):(\d\d) left\n$/)
+            #expect((left != nil) == (i < 2), "\(line)")
+            if let left, i == 0, let seconds = Double(left.1) {
+                #expect(abs(Double(Int(left.2)! * 60 + Int(left.3)!) - 2 * seconds) <= 0.5 + 0.1, "two epochs at the first's time")
+            }
+        }
+        #expect(lines[2].hasSuffix(" s\n"))
     }
 
     @Test func silentProgressWritesNothing() throws {

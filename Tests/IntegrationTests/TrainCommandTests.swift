@@ -36,10 +36,10 @@ import Testing
         return (printed, reported)
     }
 
-    /// The epoch lines without their times.
+    /// The epoch lines without their times (the epoch's, and the estimate of the time left).
     private func epochs(_ output: String) -> [String] {
         output.split(separator: "\n").filter { $0.hasPrefix("Epoch ") }.map { line in
-            String(line).replacing(/\s+[0-9.]+ s$/, with: "")
+            String(line).replacing(/\s+[0-9.]+ s(  about [0-9:]+ left)?$/, with: "")
         }
     }
 
