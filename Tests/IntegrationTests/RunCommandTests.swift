@@ -132,12 +132,9 @@ import Testing
         """
 
     /// The cell outputs of a report, from its ```text fences, without the
-    /// seconds that training prints at the end of each epoch line.
+    /// times that training prints at the end of each epoch line.
     static func outputs(_ markdown: String) -> [String] {
-        markdown.components(separatedBy: "```text\n").dropFirst().map {
-            $0.components(separatedBy: "\n```")[0]
-                .replacing(#/ +[0-9.]+ (ms|s)$/#.anchorsMatchLineEndings(), with: "")
-        }
+        markdown.components(separatedBy: "```text\n").dropFirst().map { withoutEpochTimes($0.components(separatedBy: "\n```")[0]) }
     }
 
     @Test(.timeLimit(.minutes(10)))

@@ -38,9 +38,7 @@ import Testing
 
     /// The epoch lines without their times (the epoch's, and the estimate of the time left).
     private func epochs(_ output: String) -> [String] {
-        output.split(separator: "\n").filter { $0.hasPrefix("Epoch ") }.map { line in
-            String(line).replacing(/\s+[0-9.]+ s(  about [0-9:]+ left)?$/, with: "")
-        }
+        output.split(separator: "\n").filter { $0.hasPrefix("Epoch ") }.map { withoutEpochTimes(String($0)) }
     }
 
     /// Settings off the command's defaults: a step schedule, SGD with Nesterov momentum,
