@@ -27,9 +27,10 @@ def load(argument):
 
 def label(name, run):
     """The run's name, and the test-time augmentation its epochs were scored with (--tta) if any:
-    then "best epoch %" and the minutes to each threshold read averaged scores."""
+    then "best epoch %" and the minutes to each threshold read averaged scores. (An ensemble's
+    run.json has no epochs; its testTimeAugmentation is its submission's.)"""
     tta = run.get("testTimeAugmentation") or "none"
-    return name if tta == "none" else f"{name} (epochs scored {tta})"
+    return name if tta == "none" or not run.get("epochs") else f"{name} (epochs scored {tta})"
 
 
 def percent(value):
