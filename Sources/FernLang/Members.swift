@@ -50,7 +50,8 @@ extension Interpreter {
                     "val_loss": numbers(h.validationLoss), "val_accuracy": numbers(h.validationAccuracy),
                     "epochs": .number(Double(h.epochs)), "learning_rate": numbers(h.learningRate),
                     "seconds": numbers(h.seconds), "stopped_early": .bool(h.stoppedEarly),
-                    "best_val_accuracy": h.bestValidationAccuracy.map { .number(Double($0)) } ?? .none]
+                    "best_val_accuracy": h.bestValidationAccuracy.map { .number(Double($0)) } ?? .none,
+                    "plain_val_accuracy": h.plainValidationAccuracy.map { numbers($0) } ?? .none]
         case .figure(let f):
             return ["width": .number(Double(f.width)), "height": .number(Double(f.height)),
                     "title": f.title.map(Value.string) ?? .none, "panels": .number(Double(f.panels.count))]

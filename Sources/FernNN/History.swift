@@ -4,6 +4,9 @@ public struct History: Codable, Equatable, Sendable {
     public var accuracy: [Float] = []
     public var validationLoss: [Float] = []
     public var validationAccuracy: [Float] = []
+    /// With test-time augmentation, `validationAccuracy` is the augmented score and this the
+    /// images' own, epoch by epoch (nil without it, and in histories saved before it).
+    public var plainValidationAccuracy: [Float]?
     public var learningRate: [Float] = []
     public var seconds: [Double] = []
     /// True when training ended early (early stopping or an interruption).

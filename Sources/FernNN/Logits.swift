@@ -51,15 +51,29 @@ extension Sequential {
     /// classified by the probabilities averaged over `augmentation`'s views of it.
     public func evaluate(_ images: Tensor, labels: [Int], batchSize: Int = 256, classWeights: [Float]? = nil,
                          augmentation: TestTimeAugmentation = .none) throws -> (loss: Float, accuracy: Float) {
+        try evaluateWithAndWithout(images, labels: labels, batchSize: batchSize, classWeights: classWeights,
+                                   augmentation: augmentation).augmented
+    }
+
+    /// `evaluate` with `augmentation` and on the images alone, from one pass over the views
+    /// (the images themselves are the first): training scores both after every epoch for the
+    /// price of the augmented score. The two are the same with `.none`.
+    public func evaluateWithAndWithout(_ images: Tensor, labels: [Int], batchSize: Int = 256, classWeights: [Float]? = nil,
+                                       augmentation: TestTimeAugmentation)
+        throws -> (augmented: (loss: Float, accuracy: Float), plain: (loss: Float, accuracy: Float)) {
         guard images.shape.first == labels.count, !labels.isEmpty else {
             throw ModelError("evaluate needs one label per image (\(images.shape.first ?? 0) images, \(labels.count) labels)")
         }
+        func score(_ logits: Tensor) throws -> (loss: Float, accuracy: Float) {
+            (try Tensor.softmaxCrossEntropy(logits: logits, labels: labels, classWeights: classWeights).item(),
+             try accuracy(logits: logits, labels: labels))
+        }
+        let logits = try augmentation.views(of: images).map { try predictLogits($0, batchSize: batchSize) }
+        let plain = try score(logits[0])
+        if augmentation == .none { return (plain, plain) }
         // Log-probabilities are logits whose softmax is those probabilities.
-        let logits = augmentation == .none ? try predictLogits(images, batchSize: batchSize)
-            : try averagedProbabilities(images, batchSize: batchSize, augmentation: augmentation)
-                .map { Foundation.log(Swift.max($0, .leastNormalMagnitude)) }
-        let loss = try Tensor.softmaxCrossEntropy(logits: logits, labels: labels, classWeights: classWeights).item()
-        return (loss, try accuracy(logits: logits, labels: labels))
+        let averaged = try mean(logits.map { try $0.softmax() }).map { Foundation.log(Swift.max($0, .leastNormalMagnitude)) }
+        return (try score(averaged), plain)
     }
 
     /// The classes that each kind of test-time augmentation gives, from one pass over the ten

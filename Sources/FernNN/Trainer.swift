@@ -129,11 +129,19 @@ public final class Trainer {
             history.learningRate.append(rate)
             var line = "Epoch \(epoch + 1)/\(recipe.epochs)  loss \(fmt(history.loss.last!, 4))  acc \(fmt(history.accuracy.last!, 4))"
             if let validation {
-                let (vLoss, vAcc) = try model.evaluate(validation.images, labels: validation.labels, classWeights: classWeights,
-                                                       augmentation: recipe.testTimeAugmentation)
+                let augmentation = recipe.testTimeAugmentation
+                let scores = try model.evaluateWithAndWithout(validation.images, labels: validation.labels,
+                                                              classWeights: classWeights, augmentation: augmentation)
+                let (vLoss, vAcc) = scores.augmented
                 history.validationLoss.append(vLoss)
                 history.validationAccuracy.append(vAcc)
                 line += "  val_loss \(fmt(vLoss, 4))  val_acc \(fmt(vAcc, 4))"
+                if augmentation != .none || history.plainValidationAccuracy != nil {
+                    // Epochs before a resumed run turned test-time augmentation on were scored plain.
+                    history.plainValidationAccuracy = (history.plainValidationAccuracy ?? history.validationAccuracy.dropLast())
+                        + [scores.plain.accuracy]
+                }
+                if augmentation != .none { line += " (\(augmentation.rawValue); \(fmt(scores.plain.accuracy, 4)) without)" }
                 schedule.observe(loss: vLoss)
                 noteValidation(score: recipe.monitor == .validationAccuracy ? vAcc : -vLoss)
             }

@@ -66,6 +66,8 @@ struct RunReport: Encodable {
         var accuracy: Float
         var validationLoss: Float?
         var validationAccuracy: Float?
+        /// The images' own accuracy where `validationAccuracy` is scored with test-time augmentation.
+        var plainValidationAccuracy: Float?
         var learningRate: Float
         var seconds: Double
         var minutesSoFar: Double
@@ -97,6 +99,7 @@ struct RunReport: Encodable {
             return Epoch(epoch: k + 1, loss: history.loss[k], accuracy: history.accuracy[k],
                          validationLoss: history.validationLoss.indices.contains(k) ? history.validationLoss[k] : nil,
                          validationAccuracy: history.validationAccuracy.indices.contains(k) ? history.validationAccuracy[k] : nil,
+                         plainValidationAccuracy: history.plainValidationAccuracy.flatMap { $0.indices.contains(k) ? $0[k] : nil },
                          learningRate: history.learningRate[k], seconds: history.seconds[k], minutesSoFar: minutes)
         }
     }

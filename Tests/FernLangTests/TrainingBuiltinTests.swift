@@ -155,6 +155,19 @@ import Testing
         #expect(try session.numbers("h2.learning_rate")[0] == Double(Float(0.01) / 25))
     }
 
+    /// With tta, a history's val_accuracy is the augmented score and plain_val_accuracy the images'
+    /// own (the last epoch's are the model's with restore_best=false); without it there is none.
+    @Test func withTestTimeAugmentationTheHistoryKeepsThePlainAccuracyToo() throws {
+        let session = try Session()
+        try session.run(Self.setup)
+        try session.run("h = fit(m, train, epochs=2, validation=val, tta=\"mirror\", restore_best=false)")
+        #expect(try session.numbers("h.plain_val_accuracy").count == 2)
+        #expect(try session.numbers("h.plain_val_accuracy").last == session.numbers("evaluate(m, val)").last)
+        #expect(try session.numbers("h.val_accuracy").last == session.numbers("evaluate(m, val, tta=\"mirror\")").last)
+        try session.run("plain = fit(m, train, epochs=1, validation=val)")
+        #expect(try session.run("plain.plain_val_accuracy == none") == "true")
+    }
+
     @Test func badTrainingArgumentsAreClearErrors() throws {
         let session = try Session()
         try session.run(Self.setup)

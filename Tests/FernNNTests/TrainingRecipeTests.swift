@@ -244,6 +244,31 @@ import FernTensor
         #expect(history.validationLoss.last == mirrored.loss && history.validationAccuracy.last == mirrored.accuracy)
         let plain = try trainer.model.evaluate(validation.images, labels: validation.labels)
         #expect(plain.loss != mirrored.loss)
+        // The images' own accuracy comes with it, epoch by epoch.
+        #expect(history.plainValidationAccuracy?.count == 2 && history.plainValidationAccuracy?.last == plain.accuracy)
+    }
+
+    /// Each epoch line gives the augmented accuracy and the plain one; a run without test-time
+    /// augmentation keeps no plain history, and one resumed with it counts the earlier epochs as plain.
+    @Test func epochLinesGiveTheAccuracyWithAndWithoutTestTimeAugmentation() throws {
+        var recipe = TrainingRecipe()
+        (recipe.epochs, recipe.restoreBestWeights) = (1, false)
+        var lines: [String] = []
+        let trainer = try recipe.makeTrainer(for: model(), progress: ProgressReporter(style: .epochLines) { lines.append($0) })
+        let first = try trainer.fit(images: training.images, labels: training.labels, validation: validation)
+        #expect(first.plainValidationAccuracy == nil)
+        #expect(!lines[0].contains("without"), "\(lines[0])")
+
+        (trainer.recipe.epochs, trainer.recipe.testTimeAugmentation) = (3, .mirror)
+        let history = try trainer.fit(images: training.images, labels: training.labels, validation: validation)
+        let mirrored = try trainer.model.evaluate(validation.images, labels: validation.labels, augmentation: .mirror)
+        let plain = try trainer.model.evaluate(validation.images, labels: validation.labels)
+        #expect(history.plainValidationAccuracy?.count == 3)
+        #expect(history.plainValidationAccuracy?.first == first.validationAccuracy[0])
+        #expect(history.plainValidationAccuracy?.last == plain.accuracy && history.validationAccuracy.last == mirrored.accuracy)
+        let shown = lines[2].firstMatch(of: /val_acc ([0-9.]+) \(mirror; ([0-9.]+) without\)/)
+        #expect(shown.map { (String($0.1), String($0.2)) }.map { $0 == (fmt(mirrored.accuracy, 4), fmt(plain.accuracy, 4)) } == true,
+                "\(lines[2])")
     }
 
     /// Mirror evaluation is the cross-entropy of the averaged probabilities.

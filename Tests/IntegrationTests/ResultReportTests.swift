@@ -53,7 +53,8 @@ import Testing
         let member = Self.data + ["--model", "seed-dnn", "--epochs", "2", "--no-class-weights"]
         let printed = try TrainCommandTests.fern(["train"] + member + ["--seed", "1", "--output", "a", "--report", "a-run", "--test", test], in: folder)
         #expect(printed.contains("wrote a-run/run.json and submission.csv"))
-        _ = try TrainCommandTests.fern(["train"] + member + ["--seed", "2", "--output", "b"], in: folder)
+        _ = try TrainCommandTests.fern(["train"] + member + ["--seed", "2", "--output", "b", "--tta", "mirror", "--report", "b-run"],
+                                       in: folder)
 
         let run = try json(folder.path("a-run/run.json"))
         #expect((run["command"] as? String)?.hasPrefix("fern train --data synthetic") == true)
@@ -68,6 +69,10 @@ import Testing
         #expect((run["recipe"] as? [String: Any])?["epochs"] as? Int == 2)
         try checkScores(run, images: 30)
         try checkSubmission(folder.path("a-run/submission.csv"), rows: 6)
+        // Epochs scored with --tta keep the plain score beside (for time to accuracy either way); others have none.
+        #expect(epochs.allSatisfy { $0["plainValidationAccuracy"] == nil })
+        let mirrored = try #require(try json(folder.path("b-run/run.json"))["epochs"] as? [[String: Any]])
+        #expect(mirrored.compactMap { $0["plainValidationAccuracy"] as? Double }.count == 2)
 
         let ensembled = try TrainCommandTests.fern(["ensemble", "a", "b"] + Self.data + ["--tta", "mirror", "--report", "e-run", "--test", test,
                                                                                        "--output", "e"], in: folder)
