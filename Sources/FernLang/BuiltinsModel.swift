@@ -130,7 +130,7 @@ extension Builtins {
             try args.reporting { try model.save(to: path) }
             return .none
         },
-        Builtin("load(path)", "A model saved by save(model, path): architecture and weights.") { args, _ in
+        Builtin("load(path)", "A model saved by save(model, path): architecture and weights; or the model in a training checkpoint (fit's checkpoint=), as its last epoch was scored.") { args, _ in
             let path = try args.string("path")
             return .model(try args.reporting { try Sequential.load(from: path) })
         },

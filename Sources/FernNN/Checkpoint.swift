@@ -30,9 +30,7 @@ extension Trainer {
                               progress: ProgressReporter = .automatic()) throws -> Trainer {
         let (state, tensors, architectureJSON) = try CheckpointState.read(from: path)
         let model = try Architecture.parse(architectureJSON, source: path).makeModel()
-        func group(_ prefix: String) -> [String: Tensor] {
-            Dictionary(uniqueKeysWithValues: tensors.filter { $0.key.hasPrefix(prefix) }.map { (String($0.key.dropFirst(prefix.count)), $0.value) })
-        }
+        func group(_ prefix: String) -> [String: Tensor] { CheckpointState.group(prefix, of: tensors) }
         try model.loadWeights(group("model/"))
         var given = recipe ?? state.trainingRecipe
         given.checkpointPath = path
@@ -66,6 +64,11 @@ extension Trainer {
 /// What a checkpoint's metadata records besides the architecture.
 struct CheckpointState: Codable {
     static let metadataKey = "fern.training"
+
+    /// A checkpoint's tensors of one group ("model/", "optimizer/", "best/", "average/"), named without it.
+    static func group(_ prefix: String, of tensors: [String: Tensor]) -> [String: Tensor] {
+        Dictionary(uniqueKeysWithValues: tensors.filter { $0.key.hasPrefix(prefix) }.map { (String($0.key.dropFirst(prefix.count)), $0.value) })
+    }
 
     /// Absent in checkpoints from before recipes; `trainingRecipe` rebuilds it from the fields below.
     var recipe: TrainingRecipe?

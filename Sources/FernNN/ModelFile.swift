@@ -13,10 +13,20 @@ extension Sequential {
         try AtomicFile.write(try architecture.json() + "\n", to: URL(fileURLWithPath: base + ".json"))
     }
 
+    /// The model saved at `path` (NAME, NAME.safetensors or NAME.json), or the model a training
+    /// checkpoint holds (its file by any name), as its last epoch was scored: a run's checkpoint
+    /// after some epoch is a model too.
     public static func load(from path: String) throws -> Sequential {
         let base = ModelFile.basePath(path)
-        let file = base + ".safetensors"
-        let (tensors, metadata) = try ModelFile.readSafetensors(file)
+        var isFolder: ObjCBool = false
+        let named = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) && !isFolder.boolValue && !path.hasSuffix(".json")
+        let file = named ? path : base + ".safetensors"
+        var (tensors, metadata) = try ModelFile.readSafetensors(file)
+        if metadata[CheckpointState.metadataKey] != nil {
+            // The weights its last epoch was scored with: the moving average where the run keeps one.
+            let average = CheckpointState.group("average/", of: tensors)
+            tensors = average.isEmpty ? CheckpointState.group("model/", of: tensors) : average
+        }
         let json: String
         if let embedded = metadata[ModelFile.architectureKey] {
             json = embedded

@@ -14,7 +14,7 @@ struct EnsembleCommand: ParsableCommand {
             so that no member saw the validation faces.
             """)
 
-    @Argument(help: "Saved models (NAME, NAME.safetensors or NAME.json), at least two.")
+    @Argument(help: "Saved models (NAME, NAME.safetensors or NAME.json) or training checkpoints (as their last epoch was scored), at least two.")
     var models: [String]
 
     @Option(help: "The train.csv(.gz) the members were trained on, or 'synthetic'.")

@@ -94,6 +94,21 @@ import FernTensor
         }
     }
 
+    /// A checkpoint loads as the model its last epoch was scored with: the live weights, or the
+    /// moving average where the run keeps one; by the file's own name, whatever its extension.
+    @Test func aCheckpointLoadsAsTheModelItsLastEpochScored() throws {
+        let folder = try TemporaryFolder()
+        for averaging: Float in [0, 0.9] {
+            let path = folder.path("run-\(averaging).ckpt")
+            let trainer = try trainer(epochs: 2, checkpoint: path, optimizer: Adam(learningRate: 0.01))
+            (trainer.recipe.restoreBestWeights, trainer.recipe.averaging) = (false, averaging)
+            try trainer.fit(images: training.images, labels: training.labels, validation: validation)
+            let loaded = try Sequential.load(from: path)
+            #expect(sameWeights(loaded.weights, trainer.model.weights), "averaging \(averaging)")
+            #expect(try loaded.predict(validation.images).scalars == trainer.model.predict(validation.images).scalars)
+        }
+    }
+
     @Test func aSavedModelIsNotACheckpoint() throws {
         let folder = try TemporaryFolder()
         try Sequential([DenseLayer(units: 2)], inputShape: [3]).save(to: folder.path("model"))
