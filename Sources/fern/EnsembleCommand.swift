@@ -1,6 +1,7 @@
 import ArgumentParser
 import FernData
 import FernNN
+import FernTensor
 import Foundation
 
 /// `fern ensemble`: saved models as one that averages their class probabilities, scored on
@@ -8,7 +9,7 @@ import Foundation
 struct EnsembleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ensemble",
-        abstract: "Average saved models' class probabilities: validation accuracy, run.json and a submission.",
+        abstract: "Average saved models' class probabilities (or their weights): validation accuracy, run.json and a submission.",
         discussion: """
             The models must have been trained with the same --validation and --split-seed as given here, \
             so that no member saw the validation faces.
@@ -36,6 +37,13 @@ struct EnsembleCommand: ParsableCommand {
     @Option(help: "Where to save the ensemble as one model (NAME.safetensors + NAME.json).")
     var output: String?
 
+    @Flag(help: """
+        Average the models' weights into one network instead of their probabilities (checkpoint \
+        averaging, as stochastic weight averaging does: give checkpoints of one run after several \
+        epochs), batch-norm statistics recomputed on the training faces.
+        """)
+    var averageWeights = false
+
     func run() throws {
         let started = Date()
         guard models.count >= 2 else { throw ValidationError("an ensemble needs at least two models (got \(models.count))") }
@@ -45,9 +53,19 @@ struct EnsembleCommand: ParsableCommand {
         } catch let error as RecipeError {
             throw ValidationError(error.message(calling: "--tta"))
         }
-        let ensemble = try EnsembleLayer.model(of: try models.map { try Sequential.load(from: $0) })
+        let members = try models.map { try Sequential.load(from: $0) }
         let source = try loadFaces(data, syntheticCount: syntheticCount, seed: seed)
         let (train, held) = try split.apply(to: source)
+        let ensemble: Sequential
+        if averageWeights {
+            ensemble = try Sequential.averagingWeights(of: members)
+            var generator = SeededGenerator(seed: seed)
+            let batchSize = 64
+            try ensemble.recalibrateBatchNorm(images: train.images, batchSize: batchSize,
+                                              batches: (train.count + batchSize - 1) / batchSize, generator: &generator)
+        } else {
+            ensemble = try EnsembleLayer.model(of: members)
+        }
         let scores = try ValidationScores(model: ensemble, held: held)
         print(scores.summary(names: source.classNames, wallSeconds: Date().timeIntervalSince(started)))
         if let output {
@@ -57,7 +75,7 @@ struct EnsembleCommand: ParsableCommand {
         if let report = results.report {
             var recipe = TrainingRecipe()
             recipe.testTimeAugmentation = augmentation
-            var run = RunReport(command: RunReport.commandLine, model: "ensemble of " + models.joined(separator: ", "), data: data,
+            var run = RunReport(command: RunReport.commandLine, model: (averageWeights ? "weights averaged over " : "ensemble of ") + models.joined(separator: ", "), data: data,
                                 split: split.described(train: train, held: held),
                                 recipe: nil, validation: scores, wallSeconds: Date().timeIntervalSince(started))
             run.testTimeAugmentation = augmentation

@@ -84,6 +84,15 @@ import Testing
         // The saved ensemble is one model holding both members.
         let ensemble = try Sequential.load(from: folder.path("e"))
         #expect(ensemble.layers.first is EnsembleLayer)
+
+        // --average-weights: one network of the members' architecture, scored and reported the same way.
+        _ = try TrainCommandTests.fern(["ensemble", "a", "b", "--average-weights"] + Self.data + ["--report", "w-run", "--output", "w"],
+                                       in: folder)
+        let averagedRun = try json(folder.path("w-run/run.json"))
+        #expect(averagedRun["model"] as? String == "weights averaged over a, b")
+        try checkScores(averagedRun, images: 30)
+        let averaged = try Sequential.load(from: folder.path("w"))
+        #expect(Architecture(of: averaged) == Architecture(of: try Sequential.load(from: folder.path("a"))))
     }
 
     @Test func anEnsembleOfOneIsRefused() throws {
