@@ -56,30 +56,29 @@ struct EnsembleCommand: ParsableCommand {
         let members = try models.map { try Sequential.load(from: $0) }
         let source = try loadFaces(data, syntheticCount: syntheticCount, seed: seed)
         let (train, held) = try split.apply(to: source)
-        let ensemble: Sequential
+        let combined: Sequential
         if averageWeights {
-            ensemble = try Sequential.averagingWeights(of: members)
+            combined = try Sequential.averagingWeights(of: members)
             var generator = SeededGenerator(seed: seed)
             let batchSize = 64
-            try ensemble.recalibrateBatchNorm(images: train.images, batchSize: batchSize,
+            try combined.recalibrateBatchNorm(images: train.images, batchSize: batchSize,
                                               batches: (train.count + batchSize - 1) / batchSize, generator: &generator)
         } else {
-            ensemble = try EnsembleLayer.model(of: members)
+            combined = try EnsembleLayer.model(of: members)
         }
-        let scores = try ValidationScores(model: ensemble, held: held)
+        let scores = try ValidationScores(model: combined, held: held)
         print(scores.summary(names: source.classNames, wallSeconds: Date().timeIntervalSince(started)))
         if let output {
-            try ensemble.save(to: output)
+            try combined.save(to: output)
             print("saved \(output).safetensors and \(output).json")
         }
         if let report = results.report {
-            var recipe = TrainingRecipe()
-            recipe.testTimeAugmentation = augmentation
-            var run = RunReport(command: RunReport.commandLine, model: (averageWeights ? "weights averaged over " : "ensemble of ") + models.joined(separator: ", "), data: data,
+            let described = (averageWeights ? "weights averaged over " : "ensemble of ") + models.joined(separator: ", ")
+            var run = RunReport(command: RunReport.commandLine, model: described, data: data,
                                 split: split.described(train: train, held: held),
                                 recipe: nil, validation: scores, wallSeconds: Date().timeIntervalSince(started))
             run.testTimeAugmentation = augmentation
-            try run.write(to: report, model: ensemble, test: try results.test.map { try loadFaces($0) })
+            try run.write(to: report, model: combined, test: try results.test.map { try loadFaces($0) })
             print("wrote \((report as NSString).appendingPathComponent("run.json"))" + (results.test == nil ? "" : " and submission.csv"))
         }
     }
