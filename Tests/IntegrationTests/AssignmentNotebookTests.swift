@@ -1,4 +1,5 @@
 import FernNotebook
+import FernTensor
 import FernTestSupport
 import Foundation
 import Testing
@@ -63,6 +64,13 @@ import Testing
         })
     }
 
+    /// The training recipe a checkpoint's metadata records (`fern.training`'s `recipe`).
+    static func trainingRecipe(ofCheckpoint path: String) throws -> [String: Any]? {
+        let metadata = try Safetensors.read(path).metadata
+        let state = try metadata["fern.training"].map { try JSONSerialization.jsonObject(with: Data($0.utf8)) } as? [String: Any]
+        return state?["recipe"] as? [String: Any]
+    }
+
     @Test func reportHasEverySectionEveryFigureAndASubmission() throws {
         let (folder, report) = try Self.run([])
         let html = try String(contentsOf: folder.url.appendingPathComponent("out/report.html"), encoding: .utf8)
@@ -79,7 +87,7 @@ import Testing
         try Self.expectSubmission(in: folder)
     }
 
-    /// `cnn=best` trains the VGG variant as results/fer2013/best was (Adam, cosine schedule); `cnn=resnet` puts a residual network through every section, its feature maps and
+    /// `cnn=best` trains the VGG variant as results/fer2013/best was (Adam, cosine schedule, random erasing, label smoothing); `cnn=resnet` puts a residual network through every section, its feature maps and
     /// filters shown for its first convolutions and first residual block.
     @Test(arguments: [("best", ["conv2d", "conv2d_1", "conv2d_2"]), ("resnet", ["conv2d", "conv2d_1", "residual"])])
     func otherModelsRunTheWholeReport(cnn: String, featureLayers: [String]) throws {
@@ -96,6 +104,13 @@ import Testing
             #expect(first == 0.001, "\(String(describing: line))")
             #expect(last.map { $0 > 0 && $0 < 0.0009 } == true, "\(String(describing: line))")
             #expect(report.contains("conv2d_7 (Conv2D)"), "cnn=best is the VGG variant, whose eighth convolution the summary lists")
+            // The regularizers leave no mark two epochs can show; the recipe the checkpoint records has them.
+            let checkpoints = try FileManager.default.contentsOfDirectory(atPath: folder.path("runs"))
+                .filter { $0.hasPrefix("best-") && $0.hasSuffix(".ckpt") }
+            #expect(checkpoints.count == 1, "\(checkpoints)")
+            let recipe = try checkpoints.first.flatMap { try Self.trainingRecipe(ofCheckpoint: folder.path("runs/\($0)")) }
+            #expect(recipe?["labelSmoothing"] as? Double == 0.1, "\(String(describing: recipe))")
+            #expect((recipe?["augmentation"] as? [String: Any])?["erasing"] as? Double == 0.25, "\(String(describing: recipe))")
         } else {
             #expect(report.contains("residual_3 (Residual)"), "the summary lacks the last residual block")
         }
