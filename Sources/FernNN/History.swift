@@ -8,6 +8,7 @@ public struct History: Codable, Equatable, Sendable {
     /// images' own, epoch by epoch (nil without it, and in histories saved before it).
     public var plainValidationAccuracy: [Float]?
     public var learningRate: [Float] = []
+    /// Wall seconds of each epoch, less the time the process was stopped (`RunningClock`).
     public var seconds: [Double] = []
     /// True when training ended early (early stopping or an interruption).
     public var stoppedEarly = false

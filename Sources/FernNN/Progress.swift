@@ -50,7 +50,7 @@ public final class ProgressReporter {
         }
     }
 
-    private func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+    private func now() -> Double { RunningClock.now() }
 }
 
 func fmt(_ value: Float, _ digits: Int) -> String {

@@ -77,7 +77,7 @@ public final class Trainer {
             let rate = schedule.rate(epoch: epoch)
             optimizer.learningRate = rate
             progress.beginEpoch()
-            let started = DispatchTime.now().uptimeNanoseconds
+            let started = RunningClock.now()
 
             var order = Array(0..<count)
             var shuffler = epochGenerator(seed: recipe.seed, epoch: epoch, stream: 1)
@@ -146,7 +146,7 @@ public final class Trainer {
                 noteValidation(score: recipe.monitor == .validationAccuracy ? vAcc : -vLoss)
             }
             if let live { try model.loadWeights(live) }
-            let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+            let seconds = RunningClock.now() - started
             history.seconds.append(seconds)
             epochsDone += 1
             progress.endEpoch(line + "  lr \(String(format: "%.2g", Double(rate)))  \(String(format: "%.1f", seconds)) s"
