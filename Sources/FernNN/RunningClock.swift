@@ -11,8 +11,8 @@ import Synchronization
 /// readings. SIGCONT's handler only sets a flag; the gap is left out once the
 /// flag confirms it (a gap the flag does not confirm within 2 s was the
 /// heartbeat waiting for a core). The flag can come just before or just after
-/// the first reading after the stop (the threads wake together), so either
-/// order confirms. Each stop is left out to within the heartbeat's period.
+/// the first reading after the stop (the threads wake together): either order
+/// confirms, and a reading that sees a long gap waits up to 50 ms for the flag. Each stop is left out to within the heartbeat's period.
 /// Where a handler for SIGCONT was already installed, it is left alone and
 /// nothing is left out.
 public enum RunningClock {
@@ -21,7 +21,16 @@ public enum RunningClock {
         _ = started
         return state.withLock { state in
             let time = monotonicSeconds()
-            state.read(at: time, continued: continued.exchange(false, ordering: .relaxed))
+            var continued = continued.exchange(false, ordering: .relaxed)
+            // After a stop every thread wakes at once, and the first reading can come before
+            // SIGCONT's handler has run: after a long gap, give the handler up to 50 ms.
+            var waits = 0
+            while !continued, time - state.lastReading > State.longGap, waits < 100 {
+                usleep(500)
+                continued = Self.continued.exchange(false, ordering: .relaxed)
+                waits += 1
+            }
+            state.read(at: time, continued: continued)
             return time - state.stopped
         }
     }
@@ -36,12 +45,14 @@ public enum RunningClock {
         var stopped = 0.0
         /// The last long gap between readings, not yet confirmed as a stop, and when it ended.
         var gap: (seconds: Double, endedAt: Double)?
+        /// Longer than the heartbeat's period by far: a stop, or the heartbeat waiting for a core.
+        static let longGap = 0.2
 
         /// A reading at `time`; `continued`: SIGCONT arrived since the last reading.
         mutating func read(at time: Double, continued: Bool) {
             let since = time - lastReading
             lastReading = Swift.max(lastReading, time)
-            if since > 0.2 { gap = (since, time) }
+            if since > Self.longGap { gap = (since, time) }
             if let unconfirmed = gap, time - unconfirmed.endedAt > 2 { gap = nil }
             if continued, let confirmed = gap {
                 stopped += confirmed.seconds
