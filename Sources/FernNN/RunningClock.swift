@@ -12,9 +12,10 @@ import Synchronization
 /// flag confirms it (a gap the flag does not confirm within 2 s was the
 /// heartbeat waiting for a core). The flag can come just before or just after
 /// the first reading after the stop (the threads wake together): either order
-/// confirms, and a reading that sees a long gap waits up to 50 ms for the flag. Each stop is left out to within the heartbeat's period.
-/// Where a handler for SIGCONT was already installed, it is left alone and
-/// nothing is left out.
+/// confirms, and a reading that sees a long gap waits up to 50 ms for the
+/// flag. Each stop is left out to within the heartbeat's period. Where a
+/// handler for SIGCONT was already installed, it is left alone and nothing is
+/// left out.
 public enum RunningClock {
     /// Seconds on the monotonic clock, less the time spent stopped, since an arbitrary origin.
     public static func now() -> Double {
