@@ -89,12 +89,16 @@ final class DNNLConvolution: @unchecked Sendable {
                 biasMemory.point(at: dBias)
                 arguments.append((DNNL_ARG_DIFF_BIAS, biasMemory.memory))
             }
-            stage.weights.store(into: dw, context: context) { context.execute(stage.primitive, arguments) }
+            stage.weights.store(into: dw, context: context) {
+                if stage.execute(arguments, context: context) == .oneThread { filterGradientsOnOneThread += 1 }
+            }
         }
     }
 
     /// Roundings of x or dy that `backwardWeights` saved by reading another pass's copy (for tests).
     private(set) var conversionsSaved = 0
+    /// Filter gradients computed by the one-thread primitive (for tests).
+    private(set) var filterGradientsOnOneThread = 0
 
     /// Which kernels oneDNN picked, e.g. "brgconv:avx512_core".
     var implementation: String { DNNL.implementation(of: forwardDescriptor) }
@@ -200,13 +204,39 @@ final class DNNLConvolution: @unchecked Sendable {
     }
 
     /// A backward primitive and its operands in the kernel's layouts and type.
-    private struct Stage {
+    private final class Stage {
         let primitive: DNNL.Primitive
         /// Filters (input gradient) or the filter gradient (filter gradient).
         let weights: Staged
         let outputGradient: Staged
         /// The forward input; the filter gradient's stage only.
         let source: Staged?
+        /// The filter gradient's primitive made for one thread, where there are more, it
+        /// reads the same layouts and it gives the same bits (so a run's results do not
+        /// depend on which ran): oneDNN's AMX filter gradients spin-wait between threads,
+        /// which another busy process makes 20-40x slower (`ThreadingChoice`).
+        private(set) var oneThread: DNNL.Primitive?
+        private var choice = ThreadingChoice()
+
+        init(primitive: DNNL.Primitive, weights: Staged, outputGradient: Staged, source: Staged?, oneThread: DNNL.Primitive?) {
+            (self.primitive, self.weights, self.outputGradient) = (primitive, weights, outputGradient)
+            (self.source, self.oneThread) = (source, oneThread)
+        }
+
+        func dropOneThread() { oneThread = nil }
+
+        /// Runs the primitive, or the one-thread one where `ThreadingChoice` picks it; returns which ran.
+        func execute(_ arguments: [(Int32, dnnl_memory_t)], context: DNNL.Context) -> ThreadingChoice.Version {
+            guard let oneThread else {
+                context.execute(primitive, arguments)
+                return .everyThread
+            }
+            let version = choice.next()
+            let start = DispatchTime.now().uptimeNanoseconds
+            context.execute(version == .oneThread ? oneThread : primitive, arguments)
+            choice.record(version, seconds: Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9)
+            return version
+        }
     }
 
     private func backwardDataStage() -> Stage {
@@ -229,14 +259,17 @@ final class DNNLConvolution: @unchecked Sendable {
                                                           &biasDesc, &operandDestinationDesc, k.strides, k.padBefore, k.padAfter)
             : dnnl_convolution_backward_weights_desc_init(&d, dnnl_convolution_direct, &operandSourceDesc, &weightsGradientDesc,
                                                           nil, &operandDestinationDesc, k.strides, k.padBefore, k.padAfter))
-        let stage = makeStage(&d, weights: dnnl_query_diff_weights_md, readsSource: true)
+        let stage = makeStage(&d, weights: dnnl_query_diff_weights_md, readsSource: true, oneThreadToo: true)
+        if !oneThreadKeepsBits(stage, withBias: withBias) { stage.dropOneThread() }
         if withBias { backwardWeightsAndBias = stage } else { backwardWeights = stage }
         return stage
     }
 
-    private func makeStage(_ d: inout dnnl_convolution_desc_t, weights weightsQuery: dnnl_query_t, readsSource: Bool) -> Stage {
+    private func makeStage(_ d: inout dnnl_convolution_desc_t, weights weightsQuery: dnnl_query_t, readsSource: Bool,
+                           oneThreadToo: Bool = false) -> Stage {
         var pd: dnnl_primitive_desc_t?
         DNNL.require(DNNL.withAttributes { dnnl_primitive_desc_create(&pd, &d, $0, context.engine, forwardDescriptor) })
+        defer { if let pd { dnnl_primitive_desc_destroy(pd) } }
         guard let pd, let primitive = DNNL.Primitive(pd, context),
               let weights = Staged(user: userWeightsDesc, kernel: DNNL.query(pd, weightsQuery), context: context),
               let outputGradient = Staged(user: userDestinationDesc, kernel: DNNL.query(pd, dnnl_query_diff_dst_md), context: context)
@@ -246,7 +279,52 @@ final class DNNLConvolution: @unchecked Sendable {
             source = Staged(user: userSourceDesc, kernel: DNNL.query(pd, dnnl_query_src_md), context: context)
             if source == nil { fatalError("oneDNN: could not stage a backward convolution's input") }
         }
-        return Stage(primitive: primitive, weights: weights, outputGradient: outputGradient, source: source)
+        let oneThread = oneThreadToo && OpenMP.maxThreads > 1 ? oneThreadPrimitive(&d, like: pd) : nil
+        return Stage(primitive: primitive, weights: weights, outputGradient: outputGradient, source: source, oneThread: oneThread)
+    }
+
+    /// Whether the stage's one-thread filter gradient gives the same bits as its primitive
+    /// on values drawn at random (where the threads split the batch, they sum in another
+    /// order, and nearly every gradient differs in its last bits; where they split the
+    /// channels, each sums as one thread does).
+    private func oneThreadKeepsBits(_ stage: Stage, withBias: Bool) -> Bool {
+        guard let oneThread = stage.oneThread, let source = stage.source else { return false }
+        let k = key
+        var random = SeededGenerator(seed: 1)
+        let x = (0..<k.batch * k.height * k.width * k.channels).map { _ in random.nextUnitFloat() - 0.5 }
+        let dy = (0..<k.batch * k.outHeight * k.outWidth * k.outChannels).map { _ in random.nextUnitFloat() - 0.5 }
+        let counts = [k.kernelHeight * k.kernelWidth * k.channels * k.outChannels, withBias ? k.outChannels : 0]
+        let results = [stage.primitive, oneThread].map { primitive in
+            PinnedScalars.outputs(counts, reading: [x, dy]) { i, o in
+                source.load(from: i[0], context: context)
+                stage.outputGradient.load(from: i[1], context: context)
+                var arguments = [(DNNL_ARG_SRC, source.memory), (DNNL_ARG_DIFF_DST, stage.outputGradient.memory),
+                                 (DNNL_ARG_DIFF_WEIGHTS, stage.weights.memory)]
+                if withBias {
+                    biasMemory.point(at: o[1])
+                    arguments.append((DNNL_ARG_DIFF_BIAS, biasMemory.memory))
+                }
+                stage.weights.store(into: o[0], context: context) { context.execute(primitive, arguments) }
+            }
+        }
+        return results[0] == results[1]
+    }
+
+    /// The primitive of `d` made for one thread, if it reads and writes the layouts `pd`'s does.
+    private func oneThreadPrimitive(_ d: inout dnnl_convolution_desc_t, like pd: const_dnnl_primitive_desc_t) -> DNNL.Primitive? {
+        OpenMP.withMaxThreads(1) {
+            var made: dnnl_primitive_desc_t?
+            guard DNNL.withAttributes({ dnnl_primitive_desc_create(&made, &d, $0, context.engine, forwardDescriptor) })
+                    == dnnl_success, let made
+            else { return nil }
+            defer { dnnl_primitive_desc_destroy(made) }
+            let layouts = [dnnl_query_src_md, dnnl_query_diff_dst_md, dnnl_query_diff_weights_md]
+            let same = layouts.allSatisfy { what in
+                var (mine, theirs) = (DNNL.query(made, what), DNNL.query(pd, what))
+                return dnnl_memory_desc_equal(&mine, &theirs) != 0
+            }
+            return same ? DNNL.Primitive(made, context) : nil
+        }
     }
 
 }

@@ -51,4 +51,26 @@ struct OpenMP: @unchecked Sendable {
             }
         }
     }
+
+    private typealias SetThreads = @convention(c) (Int32) -> Void
+    private static let threadLimit: (get: ThreadQuery, set: SetThreads)? = {
+        guard let get = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "omp_get_max_threads"),
+              let set = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "omp_set_num_threads")
+        else { return nil }
+        return (unsafeBitCast(get, to: ThreadQuery.self), unsafeBitCast(set, to: SetThreads.self))
+    }()
+
+    /// How many threads a team started now on this thread may have (1 without libgomp).
+    static var maxThreads: Int { threadLimit.map { Int($0.get()) } ?? 1 }
+
+    /// Runs `body` with teams started on this thread limited to `count` threads, then
+    /// restores the limit. oneDNN sizes a primitive's work split by this limit when the
+    /// primitive is made, so a primitive made inside runs on that many threads.
+    static func withMaxThreads<T>(_ count: Int, _ body: () -> T) -> T {
+        guard let limit = threadLimit else { return body() }
+        let before = limit.get()
+        limit.set(Int32(count))
+        defer { limit.set(before) }
+        return body()
+    }
 }
