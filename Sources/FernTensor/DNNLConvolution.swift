@@ -63,8 +63,8 @@ final class DNNLConvolution: @unchecked Sendable {
             stage.weights.load(from: w, context: context)
             let outputGradient = stage.outputGradient.load(from: dy, context: context)
             input.point(at: dx)
-            context.execute(stage.primitive, [(DNNL_ARG_DIFF_DST, stage.outputGradient.memory),
-                                              (DNNL_ARG_WEIGHTS, stage.weights.memory), (DNNL_ARG_DIFF_SRC, input.memory)])
+            stage.primitive.execute([(DNNL_ARG_DIFF_DST, stage.outputGradient.memory), (DNNL_ARG_WEIGHTS, stage.weights.memory),
+                                     (DNNL_ARG_DIFF_SRC, input.memory)], context: context)
             return outputGradient
         }
     }
@@ -90,7 +90,7 @@ final class DNNLConvolution: @unchecked Sendable {
                 arguments.append((DNNL_ARG_DIFF_BIAS, biasMemory.memory))
             }
             stage.weights.store(into: dw, context: context) {
-                if stage.execute(arguments, context: context) == .oneThread { filterGradientsOnOneThread += 1 }
+                if stage.primitive.execute(arguments, context: context) == .oneThread { filterGradientsOnOneThread += 1 }
             }
         }
     }
@@ -204,39 +204,14 @@ final class DNNLConvolution: @unchecked Sendable {
     }
 
     /// A backward primitive and its operands in the kernel's layouts and type.
-    private final class Stage {
-        let primitive: DNNL.Primitive
+    private struct Stage {
+        /// The filter gradient's has a one-thread twin where that gives the same bits.
+        let primitive: DNNL.AdaptivePrimitive
         /// Filters (input gradient) or the filter gradient (filter gradient).
         let weights: Staged
         let outputGradient: Staged
         /// The forward input; the filter gradient's stage only.
         let source: Staged?
-        /// The filter gradient's primitive made for one thread, where there are more, it
-        /// reads the same layouts and it gives the same bits (so a run's results do not
-        /// depend on which ran): oneDNN's AMX filter gradients spin-wait between threads,
-        /// which another busy process makes 20-40x slower (`ThreadingChoice`).
-        private(set) var oneThread: DNNL.Primitive?
-        private var choice = ThreadingChoice()
-
-        init(primitive: DNNL.Primitive, weights: Staged, outputGradient: Staged, source: Staged?, oneThread: DNNL.Primitive?) {
-            (self.primitive, self.weights, self.outputGradient) = (primitive, weights, outputGradient)
-            (self.source, self.oneThread) = (source, oneThread)
-        }
-
-        func dropOneThread() { oneThread = nil }
-
-        /// Runs the primitive, or the one-thread one where `ThreadingChoice` picks it; returns which ran.
-        func execute(_ arguments: [(Int32, dnnl_memory_t)], context: DNNL.Context) -> ThreadingChoice.Version {
-            guard let oneThread else {
-                context.execute(primitive, arguments)
-                return .everyThread
-            }
-            let version = choice.next()
-            let start = DispatchTime.now().uptimeNanoseconds
-            context.execute(version == .oneThread ? oneThread : primitive, arguments)
-            choice.record(version, seconds: Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9)
-            return version
-        }
     }
 
     private func backwardDataStage() -> Stage {
@@ -259,18 +234,24 @@ final class DNNLConvolution: @unchecked Sendable {
                                                           &biasDesc, &operandDestinationDesc, k.strides, k.padBefore, k.padAfter)
             : dnnl_convolution_backward_weights_desc_init(&d, dnnl_convolution_direct, &operandSourceDesc, &weightsGradientDesc,
                                                           nil, &operandDestinationDesc, k.strides, k.padBefore, k.padAfter))
-        let stage = makeStage(&d, weights: dnnl_query_diff_weights_md, readsSource: true, oneThreadToo: true)
-        if !oneThreadKeepsBits(stage, withBias: withBias) { stage.dropOneThread() }
+        let stage = makeStage(&d, weights: dnnl_query_diff_weights_md, readsSource: true, oneThreadTwin: true)
+        stage.primitive.keepOneThread { filterGradient(stage, withBias: withBias, on: $0) }
         if withBias { backwardWeightsAndBias = stage } else { backwardWeights = stage }
         return stage
     }
 
     private func makeStage(_ d: inout dnnl_convolution_desc_t, weights weightsQuery: dnnl_query_t, readsSource: Bool,
-                           oneThreadToo: Bool = false) -> Stage {
-        var pd: dnnl_primitive_desc_t?
-        DNNL.require(DNNL.withAttributes { dnnl_primitive_desc_create(&pd, &d, $0, context.engine, forwardDescriptor) })
-        defer { if let pd { dnnl_primitive_desc_destroy(pd) } }
-        guard let pd, let primitive = DNNL.Primitive(pd, context),
+                           oneThreadTwin: Bool = false) -> Stage {
+        func make() -> dnnl_primitive_desc_t? {
+            var made: dnnl_primitive_desc_t?
+            let status = DNNL.withAttributes { dnnl_primitive_desc_create(&made, &d, $0, context.engine, forwardDescriptor) }
+            return status == dnnl_success ? made : nil
+        }
+        guard let pd = make() else { fatalError("oneDNN: no backward convolution matches the forward one") }
+        defer { dnnl_primitive_desc_destroy(pd) }
+        // The filter gradient's twin (the only one) must read and write what its stage stages.
+        let layouts = [dnnl_query_src_md, dnnl_query_diff_dst_md, dnnl_query_diff_weights_md]
+        guard let primitive = DNNL.AdaptivePrimitive(pd, context: context, layouts: layouts, twin: { oneThreadTwin ? make() : nil }),
               let weights = Staged(user: userWeightsDesc, kernel: DNNL.query(pd, weightsQuery), context: context),
               let outputGradient = Staged(user: userDestinationDesc, kernel: DNNL.query(pd, dnnl_query_diff_dst_md), context: context)
         else { fatalError("oneDNN: could not create a backward convolution that matches its forward one") }
@@ -279,54 +260,28 @@ final class DNNLConvolution: @unchecked Sendable {
             source = Staged(user: userSourceDesc, kernel: DNNL.query(pd, dnnl_query_src_md), context: context)
             if source == nil { fatalError("oneDNN: could not stage a backward convolution's input") }
         }
-        let oneThread = oneThreadToo && OpenMP.maxThreads > 1 ? oneThreadPrimitive(&d, like: pd) : nil
-        return Stage(primitive: primitive, weights: weights, outputGradient: outputGradient, source: source, oneThread: oneThread)
+        return Stage(primitive: primitive, weights: weights, outputGradient: outputGradient, source: source)
     }
 
-    /// Whether the stage's one-thread filter gradient gives the same bits as its primitive
-    /// on values drawn at random (where the threads split the batch, they sum in another
-    /// order, and nearly every gradient differs in its last bits; where they split the
-    /// channels, each sums as one thread does).
-    private func oneThreadKeepsBits(_ stage: Stage, withBias: Bool) -> Bool {
-        guard let oneThread = stage.oneThread, let source = stage.source else { return false }
+    /// The filter gradient (and bias gradient) by `primitive` of the stage on values drawn at random.
+    private func filterGradient(_ stage: Stage, withBias: Bool, on primitive: DNNL.Primitive) -> [[Float]] {
+        guard let source = stage.source else { return [] }
         let k = key
-        var random = SeededGenerator(seed: 1)
-        let x = (0..<k.batch * k.height * k.width * k.channels).map { _ in random.nextUnitFloat() - 0.5 }
-        let dy = (0..<k.batch * k.outHeight * k.outWidth * k.outChannels).map { _ in random.nextUnitFloat() - 0.5 }
+        let x = DNNL.randomValues(k.batch * k.height * k.width * k.channels, seed: 1)
+        let dy = DNNL.randomValues(k.batch * k.outHeight * k.outWidth * k.outChannels, seed: 2)
         let counts = [k.kernelHeight * k.kernelWidth * k.channels * k.outChannels, withBias ? k.outChannels : 0]
-        let results = [stage.primitive, oneThread].map { primitive in
-            PinnedScalars.outputs(counts, reading: [x, dy]) { i, o in
-                source.load(from: i[0], context: context)
-                stage.outputGradient.load(from: i[1], context: context)
-                var arguments = [(DNNL_ARG_SRC, source.memory), (DNNL_ARG_DIFF_DST, stage.outputGradient.memory),
-                                 (DNNL_ARG_DIFF_WEIGHTS, stage.weights.memory)]
-                if withBias {
-                    biasMemory.point(at: o[1])
-                    arguments.append((DNNL_ARG_DIFF_BIAS, biasMemory.memory))
-                }
-                stage.weights.store(into: o[0], context: context) { context.execute(primitive, arguments) }
+        return PinnedScalars.outputs(counts, reading: [x, dy]) { i, o in
+            source.load(from: i[0], context: context)
+            stage.outputGradient.load(from: i[1], context: context)
+            var arguments = [(DNNL_ARG_SRC, source.memory), (DNNL_ARG_DIFF_DST, stage.outputGradient.memory),
+                             (DNNL_ARG_DIFF_WEIGHTS, stage.weights.memory)]
+            if withBias {
+                biasMemory.point(at: o[1])
+                arguments.append((DNNL_ARG_DIFF_BIAS, biasMemory.memory))
             }
-        }
-        return results[0] == results[1]
-    }
-
-    /// The primitive of `d` made for one thread, if it reads and writes the layouts `pd`'s does.
-    private func oneThreadPrimitive(_ d: inout dnnl_convolution_desc_t, like pd: const_dnnl_primitive_desc_t) -> DNNL.Primitive? {
-        OpenMP.withMaxThreads(1) {
-            var made: dnnl_primitive_desc_t?
-            guard DNNL.withAttributes({ dnnl_primitive_desc_create(&made, &d, $0, context.engine, forwardDescriptor) })
-                    == dnnl_success, let made
-            else { return nil }
-            defer { dnnl_primitive_desc_destroy(made) }
-            let layouts = [dnnl_query_src_md, dnnl_query_diff_dst_md, dnnl_query_diff_weights_md]
-            let same = layouts.allSatisfy { what in
-                var (mine, theirs) = (DNNL.query(made, what), DNNL.query(pd, what))
-                return dnnl_memory_desc_equal(&mine, &theirs) != 0
-            }
-            return same ? DNNL.Primitive(made, context) : nil
+            stage.weights.store(into: o[0], context: context) { context.execute(primitive, arguments) }
         }
     }
-
 }
 
 // MARK: - Staged operands

@@ -2,10 +2,10 @@ import FernTestSupport
 import Testing
 @testable import FernTensor
 
-/// The choice between a filter gradient on every thread and on one
-/// (`ThreadingChoice`), driven by scripted times, and the one-thread
-/// primitive itself against the definition.
-@Suite struct FilterGradientThreadingTests {
+/// The choice between a oneDNN primitive on every thread and its twin on one
+/// (`ThreadingChoice`), driven by scripted times, and the twins themselves:
+/// the same bits as every thread, and the definition.
+@Suite struct ThreadingChoiceTests {
     typealias Version = ThreadingChoice.Version
 
     /// Runs `calls` calls through `choice`, each taking `seconds(call, version)`; returns the versions run.
