@@ -205,7 +205,7 @@ final class DNNLConvolution: @unchecked Sendable {
 
     /// A backward primitive and its operands in the kernel's layouts and type.
     private struct Stage {
-        /// The filter gradient's has a one-thread twin where that gives the same bits.
+        /// The filter gradient's comes with a one-thread twin where that gives the same bits.
         let primitive: DNNL.AdaptivePrimitive
         /// Filters (input gradient) or the filter gradient (filter gradient).
         let weights: Staged
