@@ -235,7 +235,9 @@ final class DNNLConvolution: @unchecked Sendable {
             : dnnl_convolution_backward_weights_desc_init(&d, dnnl_convolution_direct, &operandSourceDesc, &weightsGradientDesc,
                                                           nil, &operandDestinationDesc, k.strides, k.padBefore, k.padAfter))
         let stage = makeStage(&d, weights: dnnl_query_diff_weights_md, readsSource: true, oneThreadTwin: true)
-        stage.primitive.keepOneThread { filterGradient(stage, withBias: withBias, on: $0) }
+        let x = DNNL.randomValues(k.batch * k.height * k.width * k.channels, seed: 1)
+        let dy = DNNL.randomValues(k.batch * k.outHeight * k.outWidth * k.outChannels, seed: 2)
+        stage.primitive.keepOneThread { filterGradient(stage, withBias: withBias, x: x, dy: dy, on: $0) }
         if withBias { backwardWeightsAndBias = stage } else { backwardWeights = stage }
         return stage
     }
@@ -263,12 +265,10 @@ final class DNNLConvolution: @unchecked Sendable {
         return Stage(primitive: primitive, weights: weights, outputGradient: outputGradient, source: source)
     }
 
-    /// The filter gradient (and bias gradient) by `primitive` of the stage on values drawn at random.
-    private func filterGradient(_ stage: Stage, withBias: Bool, on primitive: DNNL.Primitive) -> [[Float]] {
+    /// The filter gradient (and bias gradient) by `primitive` of the stage, of input `x` and output gradient `dy`.
+    private func filterGradient(_ stage: Stage, withBias: Bool, x: [Float], dy: [Float], on primitive: DNNL.Primitive) -> [[Float]] {
         guard let source = stage.source else { return [] }
         let k = key
-        let x = DNNL.randomValues(k.batch * k.height * k.width * k.channels, seed: 1)
-        let dy = DNNL.randomValues(k.batch * k.outHeight * k.outWidth * k.outChannels, seed: 2)
         let counts = [k.kernelHeight * k.kernelWidth * k.channels * k.outChannels, withBias ? k.outChannels : 0]
         return PinnedScalars.outputs(counts, reading: [x, dy]) { i, o in
             source.load(from: i[0], context: context)
