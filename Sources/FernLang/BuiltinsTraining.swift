@@ -9,8 +9,8 @@ import Foundation
 /// options), `evaluate`, `predict` and the confusion matrix.
 extension Builtins {
     static let training: [Builtin] = [
-        Builtin("fit(model, data, epochs=10, batch=64, optimizer=\"adam\", lr=0.001, momentum=0, nesterov=false, weight_decay=0, validation=none, class_weights=false, flip=false, shift=0, rotate=0, zoom=0, crop=0, erasing=0, schedule=\"constant\", warmup=0, label_smoothing=0, mixup=0, cutmix=0, ema=0, patience=none, monitor=\"val_accuracy\", restore_best=true, checkpoint=none, resume=false, seed=0, bn_batches=10, tta=\"none\", precision=none)",
-                "Trains the model in place and returns its history. optimizer: adam, adamw, sgd (momentum and nesterov for sgd); schedule: constant, step (×0.1 every 10 epochs), cosine (to lr/100, after warmup epochs of linear warm-up), plateau (halve after 3 epochs without a lower validation loss), one_cycle (up from lr/25 over 30% of the epochs, then down); label_smoothing: share of each target spread over all classes; mixup, cutmix: their Beta(α, α) parameter (0: off); ema: decay of a moving average of the weights that validation scores and the model ends with (0: off, 0.999 usual); crop: pad images with this many black pixels and cut a random image-sized window; erasing: probability of filling a random rectangle (2-40% of the image) with its mean; validation: a dataset or a fraction to hold out; class_weights: true (balanced) or a list; checkpoint: saved every epoch, resume=true continues from it; bn_batches: batches that recompute batch-norm statistics after each epoch, dropout off as at inference (0: Keras' running averages); tta: how validation images are classified, as in predict (then the history's val_accuracy is that score and plain_val_accuracy the images' own, each epoch; none without tta); precision: \"bf16\" multiplies convolutions in bfloat16 on CPUs with AMX (1.3-1.5x faster), \"f32\" never (none: FERN_PRECISION's), kept in the checkpoint. Ctrl-C stops after the current batch and returns the history so far; the history's seconds leave out time the process spent stopped (Ctrl-Z).") { args, interpreter in
+        Builtin("fit(model, data, epochs=10, batch=64, optimizer=\"adam\", lr=0.001, momentum=0, nesterov=false, weight_decay=0, validation=none, class_weights=false, flip=false, shift=0, rotate=0, zoom=0, crop=0, erasing=0, schedule=\"constant\", warmup=0, label_smoothing=0, mixup=0, cutmix=0, ema=0, patience=none, monitor=\"val_accuracy\", restore_best=true, checkpoint=none, resume=false, seed=0, bn_batches=10, tta=\"none\", precision=none, teacher=none, distill=none)",
+                "Trains the model in place and returns its history. optimizer: adam, adamw, sgd (momentum and nesterov for sgd); schedule: constant, step (×0.1 every 10 epochs), cosine (to lr/100, after warmup epochs of linear warm-up), plateau (halve after 3 epochs without a lower validation loss), one_cycle (up from lr/25 over 30% of the epochs, then down); label_smoothing: share of each target spread over all classes; mixup, cutmix: their Beta(α, α) parameter (0: off); ema: decay of a moving average of the weights that validation scores and the model ends with (0: off, 0.999 usual); crop: pad images with this many black pixels and cut a random image-sized window; erasing: probability of filling a random rectangle (2-40% of the image) with its mean; validation: a dataset or a fraction to hold out; class_weights: true (balanced) or a list; checkpoint: saved every epoch, resume=true continues from it; bn_batches: batches that recompute batch-norm statistics after each epoch, dropout off as at inference (0: Keras' running averages); tta: how validation images are classified, as in predict (then the history's val_accuracy is that score and plain_val_accuracy the images' own, each epoch; none without tta); precision: \"bf16\" multiplies convolutions in bfloat16 on CPUs with AMX (1.3-1.5x faster), \"f32\" never (none: FERN_PRECISION's), kept in the checkpoint; teacher: a trained model (or ensemble, trained without the validation images) to distill: each training target takes distill (0.5 when not given) of its class probabilities of the image, averaged with the mirror image. Ctrl-C stops after the current batch and returns the history so far; the history's seconds leave out time the process spent stopped (Ctrl-Z).") { args, interpreter in
             try fit(args, interpreter)
         },
         Builtin("evaluate(model, data, batch=256, tta=\"none\")", "[loss, accuracy] of the model on a labelled dataset (mean cross-entropy, share classified correctly); tta as in predict.") { args, _ in
@@ -84,9 +84,11 @@ extension Builtins {
         if resumed, let checkpoint = recipe.checkpointPath {
             interpreter.output("fit: " + trainer.resumedLine(checkpoint) { "'\(parameterName($0))'" })
         }
+        let teacher = try teacherProbabilities(args, train)
         let history = try args.reporting {
             try explained(args) {
-                try trainer.fit(images: train.images, labels: train.labels, validation: validation.map { ($0.images, $0.labels) })
+                try trainer.fit(images: train.images, labels: train.labels, validation: validation.map { ($0.images, $0.labels) },
+                                teacher: teacher)
             }
         }
         return .history(history)
@@ -108,6 +110,8 @@ extension Builtins {
         recipe.labelSmoothing = Float(try args.number("label_smoothing"))
         recipe.mixup = Float(try args.number("mixup"))
         recipe.cutMix = Float(try args.number("cutmix"))
+        recipe.distillation = args.optional("distill") != nil ? Float(try args.number("distill"))
+            : args.optional("teacher") != nil ? 0.5 : 0
         recipe.averaging = Float(try args.number("ema"))
         recipe.augmentation = Augmentation(horizontalFlip: args.bool("flip"), maxShift: try args.int("shift"),
                                            maxRotationDegrees: Float(try args.number("rotate")), maxZoom: Float(try args.number("zoom")),
@@ -122,6 +126,16 @@ extension Builtins {
         recipe.precision = try args.optionalString("precision").map { try TrainingRecipe.precision(named: $0) }
         try recipe.validate()
         return recipe
+    }
+
+    /// The teacher's class probabilities of the training images (averaged with their mirror
+    /// images where they are images), or nil without a teacher.
+    private static func teacherProbabilities(_ args: Arguments, _ train: Dataset) throws -> Tensor? {
+        guard args.optional("teacher") != nil else { return nil }
+        let teacher = try args.model("teacher")
+        return try args.reporting {
+            try teacher.averagedProbabilities(train.images, augmentation: train.images.rank == 4 ? .mirror : .none)
+        }
     }
 
     /// true: balanced weights from the training set; a list: one weight per class.
@@ -174,6 +188,7 @@ extension Builtins {
         case .labelSmoothing: "label_smoothing"
         case .mixup: "mixup"
         case .cutMix: "cutmix"
+        case .distillation: "distill"
         case .averaging: "ema"
         case .crop: "crop"
         case .erasing: "erasing"

@@ -92,8 +92,9 @@ extension Sequential {
         return classes
     }
 
-    /// The class probabilities of each image averaged over `augmentation`'s views of it.
-    func averagedProbabilities(_ images: Tensor, batchSize: Int, augmentation: TestTimeAugmentation) throws -> Tensor {
+    /// The class probabilities of each image averaged over `augmentation`'s views of it
+    /// (`[images, classes]`): what a teacher gives `Trainer.fit` for distillation.
+    public func averagedProbabilities(_ images: Tensor, batchSize: Int = 256, augmentation: TestTimeAugmentation) throws -> Tensor {
         try mean(augmentation.views(of: images).map { try predictLogits($0, batchSize: batchSize).softmax() })
     }
 

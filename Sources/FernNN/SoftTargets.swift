@@ -6,20 +6,32 @@ import Foundation
 /// image blended with another of the batch, λ ~ Beta(α, α), and their targets in the same
 /// proportion) and CutMix (a rectangle of another image pasted in, the targets mixed by its
 /// area). With both mixup and CutMix on, each batch uses one of them, chosen at random.
+/// Knowledge distillation takes `distillation` of each (smoothed) target from a teacher's class
+/// probabilities of the image, before mixing.
 struct SoftTargets {
     var smoothing: Float
     var mixupAlpha: Float
     var cutMixAlpha: Float
+    var distillation: Float = 0
 
     /// Whether the labels are scored as they are (the loss's fast path).
-    var isOff: Bool { smoothing == 0 && mixupAlpha == 0 && cutMixAlpha == 0 }
+    var isOff: Bool { smoothing == 0 && mixupAlpha == 0 && cutMixAlpha == 0 && distillation == 0 }
 
-    /// The batch to train on and its `[batch, classes]` targets, drawing from `generator`.
-    func apply(_ images: Tensor, labels: [Int], classes: Int,
+    /// The batch to train on and its `[batch, classes]` targets, drawing from `generator`;
+    /// `teacher` holds the teacher's `[batch, classes]` probabilities of these images when distilling.
+    func apply(_ images: Tensor, labels: [Int], classes: Int, teacher: Tensor? = nil,
                using generator: inout SeededGenerator) throws -> (images: Tensor, targets: Tensor) {
         let rows = labels.count
         var targets = [Float](repeating: smoothing / Float(classes), count: rows * classes)
         for (row, label) in labels.enumerated() { targets[row * classes + label] += 1 - smoothing }
+        if distillation > 0 {
+            guard let teacher, teacher.shape == [rows, classes] else {
+                throw ModelError("distillation needs the teacher's probabilities of the batch, [\(rows), \(classes)]")
+            }
+            for (k, probability) in teacher.scalars.enumerated() {
+                targets[k] = (1 - distillation) * targets[k] + distillation * probability
+            }
+        }
         let useCutMix = cutMixAlpha > 0 && (mixupAlpha == 0 || generator.nextUnitFloat() < 0.5)
         let alpha = useCutMix ? cutMixAlpha : mixupAlpha
         guard alpha > 0, rows > 1 else { return (images, try Tensor(shape: [rows, classes], scalars: targets)) }

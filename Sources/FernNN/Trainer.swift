@@ -40,15 +40,18 @@ public final class Trainer {
 
     /// Trains until `recipe.epochs` epochs are done in total (a resumed
     /// trainer continues where its checkpoint left off), its convolutions in
-    /// the recipe's precision.
+    /// the recipe's precision. `teacher`: a teacher's `[images, classes]` probabilities of
+    /// the training images, which the targets take `recipe.distillation` of (and only then).
     @discardableResult
-    public func fit(images: Tensor, labels: [Int], validation: (images: Tensor, labels: [Int])? = nil) throws -> History {
+    public func fit(images: Tensor, labels: [Int], validation: (images: Tensor, labels: [Int])? = nil,
+                    teacher: Tensor? = nil) throws -> History {
         try ConvolutionPrecision.using(recipe.precision) {
-            try train(images: images, labels: labels, validation: validation)
+            try train(images: images, labels: labels, validation: validation, teacher: teacher)
         }
     }
 
-    private func train(images: Tensor, labels: [Int], validation: (images: Tensor, labels: [Int])?) throws -> History {
+    private func train(images: Tensor, labels: [Int], validation: (images: Tensor, labels: [Int])?,
+                       teacher: Tensor?) throws -> History {
         try recipe.validate()
         let count = images.shape.first ?? 0
         guard count == labels.count, count > 0 else {
@@ -61,6 +64,7 @@ public final class Trainer {
         if recipe.earlyStoppingPatience != nil && validation == nil {
             throw RecipeError(.patience, "(early stopping) needs validation data")
         }
+        try checkTeacher(teacher, images: count, classes: classes)
         let augmentation = recipe.augmentation
         if !augmentation.isIdentity {
             guard images.rank == 4 else { throw ModelError("augmentation needs NHWC images, got \(describeShape(images.shape))") }
@@ -99,7 +103,8 @@ public final class Trainer {
                 let batchLabels = rows.map { labels[$0] }
                 var targets: Tensor?
                 if !softTargets.isOff {
-                    (batch, targets) = try softTargets.apply(batch, labels: batchLabels, classes: classes, using: &mixer)
+                    (batch, targets) = try softTargets.apply(batch, labels: batchLabels, classes: classes,
+                                                             teacher: try teacher.map { try $0.gatherRows(rows) }, using: &mixer)
                 }
                 if schedule.changesWithinEpochs {
                     optimizer.learningRate = schedule.rate(progress: Double(epoch) + Double(b) / Double(batches))
@@ -164,6 +169,21 @@ public final class Trainer {
             try model.loadWeights(averageWeights)
         }
         return history
+    }
+
+    /// A teacher's probabilities go with distillation and only with it, one row per training image.
+    private func checkTeacher(_ teacher: Tensor?, images: Int, classes: Int) throws {
+        switch (teacher, recipe.distillation > 0) {
+        case (nil, true):
+            throw RecipeError(.distillation, "needs a teacher: its class probabilities of the training images")
+        case (_?, false):
+            throw RecipeError(.distillation, "is 0, so the teacher would go unused (0.5 is usual)")
+        case (let teacher?, true) where teacher.shape != [images, classes]:
+            throw ModelError("the teacher's probabilities are \(describeShape(teacher.shape)); "
+                             + "the \(images) training images of \(classes) classes need [\(images), \(classes)]")
+        default:
+            break
+        }
     }
 
     /// One optimizer step on a batch; returns the batch's loss and how many

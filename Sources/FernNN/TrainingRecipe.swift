@@ -52,6 +52,9 @@ public struct TrainingRecipe: Codable, Equatable, Sendable {
     /// CutMix's α: a rectangle of another image pasted in (0: off; 1 is usual). With mixup
     /// on too, each batch uses one of the two.
     public var cutMix: Float = 0
+    /// Share of each training target taken from a teacher's class probabilities of that image
+    /// (knowledge distillation; 0: off, 0.5 is usual); `Trainer.fit` then needs those probabilities.
+    public var distillation: Float = 0
     /// Decay of an exponential moving average of the weights, which validation scores and the
     /// model ends with (0: off; 0.999 is usual).
     public var averaging: Float = 0
@@ -95,6 +98,7 @@ public struct TrainingRecipe: Codable, Equatable, Sendable {
         labelSmoothing = try read(.labelSmoothing, defaults.labelSmoothing)
         mixup = try read(.mixup, defaults.mixup)
         cutMix = try read(.cutMix, defaults.cutMix)
+        distillation = try read(.distillation, defaults.distillation)
         averaging = try read(.averaging, defaults.averaging)
         earlyStoppingPatience = try read(.earlyStoppingPatience, defaults.earlyStoppingPatience)
         monitor = try read(.monitor, defaults.monitor)
@@ -127,6 +131,9 @@ public struct TrainingRecipe: Codable, Equatable, Sendable {
         for (setting, alpha) in [(RecipeError.Setting.mixup, mixup), (.cutMix, cutMix)] where !(alpha >= 0 && alpha <= 100) {
             throw fail(setting, "must be between 0 (off) and 100, got \(RecipeError.format(alpha))")
         }
+        guard distillation >= 0, distillation <= 1 else {
+            throw fail(.distillation, "must be in [0, 1], got \(RecipeError.format(distillation))")
+        }
         guard averaging >= 0, averaging < 1 else { throw fail(.averaging, "must be in [0, 1), got \(RecipeError.format(averaging))") }
         guard warmupEpochs >= 0, warmupEpochs == 0 || warmupEpochs < epochs else {
             throw fail(.warmup, "must be between 0 and the epochs - 1 (\(max(epochs - 1, 0))), got \(warmupEpochs)")
@@ -138,7 +145,9 @@ public struct TrainingRecipe: Codable, Equatable, Sendable {
     }
 
     /// How each batch's labels are softened, if at all.
-    var softTargets: SoftTargets { SoftTargets(smoothing: labelSmoothing, mixupAlpha: mixup, cutMixAlpha: cutMix) }
+    var softTargets: SoftTargets {
+        SoftTargets(smoothing: labelSmoothing, mixupAlpha: mixup, cutMixAlpha: cutMix, distillation: distillation)
+    }
 
     /// The augmentation's settings, for images of this size when given.
     func checkAugmentation(height: Int? = nil, width: Int? = nil) throws {

@@ -67,6 +67,16 @@ struct Train: ParsableCommand {
     @Option(help: "CutMix's Beta(α, α) parameter, e.g. 1 (default: 0, off).")
     var cutmix: Float?
 
+    @Option(help: """
+        A saved model (NAME or NAME.safetensors) to distill: the training targets take --distill of its \
+        class probabilities of each training image, averaged with the image's mirror image. Repeat it for \
+        an ensemble. It must have been trained on the same split (--validation, --split-seed).
+        """)
+    var teacher: [String] = []
+
+    @Option(help: "Share of each training target taken from the teacher's probabilities (default: 0.5 with --teacher, else 0).")
+    var distill: Float?
+
     @Option(help: "Decay of a moving average of the weights that validation scores and the model ends with, e.g. 0.999 (default: 0, off).")
     var ema: Float?
 
@@ -160,8 +170,10 @@ struct Train: ParsableCommand {
                 let ran = ConvolutionPrecision.inEffect
                 print("convolutions in \(ran)" + (ran == .bf16 ? " on AMX" : ""))
             }
+            let teacherProbabilities = try teacherProbabilities(of: train)
             let history = try explained {
-                try trainer.fit(images: train.images, labels: train.labels, validation: (held.images, held.labels))
+                try trainer.fit(images: train.images, labels: train.labels, validation: (held.images, held.labels),
+                                teacher: teacherProbabilities)
             }
             let scores = try ValidationScores(model: trainer.model, held: held)
             print(scores.summary(names: source.classNames, epochs: history.epochs, best: history.bestValidationAccuracy,
@@ -199,6 +211,7 @@ struct Train: ParsableCommand {
             if let labelSmoothing { recipe.labelSmoothing = labelSmoothing }
             if let mixup { recipe.mixup = mixup }
             if let cutmix { recipe.cutMix = cutmix }
+            if let distill { recipe.distillation = distill } else if !teacher.isEmpty && recipe.distillation == 0 { recipe.distillation = 0.5 }
             if let ema { recipe.averaging = ema }
             if let seed { recipe.seed = seed }
             if let classWeights { recipe.classWeighting = classWeights ? .balanced : .none }
@@ -217,6 +230,23 @@ struct Train: ParsableCommand {
             recipe.checkpointPath = checkpoint
             try recipe.validate()
         }
+    }
+
+    /// The teacher's (or the teachers' ensemble's) class probabilities of the training images,
+    /// each averaged with its mirror image; nil without --teacher.
+    private func teacherProbabilities(of train: Dataset) throws -> Tensor? {
+        guard !teacher.isEmpty else { return nil }
+        let started = Date()
+        let members = try teacher.map { try Sequential.load(from: $0) }
+        let model = members.count == 1 ? members[0] : try EnsembleLayer.model(of: members)
+        guard model.inputShape == Array(train.images.shape.dropFirst()), model.outputShape == [train.classNames.count] else {
+            throw ValidationError("--teacher: it takes \(describeShape(model.inputShape)) to \(describeShape(model.outputShape)); "
+                                  + "the data needs \(describeShape(Array(train.images.shape.dropFirst()))) to [\(train.classNames.count)]")
+        }
+        let probabilities = try model.averagedProbabilities(train.images, augmentation: .mirror)
+        print("teacher: \(teacher.joined(separator: ", ")), its probabilities of the \(train.count) training images "
+              + String(format: "in %.0f s", Date().timeIntervalSince(started)))
+        return probabilities
     }
 
     /// Runs `body`, saying a recipe error in terms of this command's options.
@@ -250,6 +280,7 @@ struct Train: ParsableCommand {
         case .labelSmoothing: "--label-smoothing"
         case .mixup: "--mixup"
         case .cutMix: "--cutmix"
+        case .distillation: "--distill"
         case .averaging: "--ema"
         case .crop: "--crop"
         case .erasing: "--erasing"

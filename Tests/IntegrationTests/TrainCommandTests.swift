@@ -127,18 +127,47 @@ import Testing
         #expect(((run as? [String: Any])?["kernels"] as? [String: String])?["conv_precision"] == "f32")
     }
 
-    @Test func badSettingsAreNamedByTheirOptions() throws {
-        let folder = try TemporaryFolder()
+    /// Runs `fern` with `arguments` in `folder`, expecting it to fail; its standard error.
+    static func fernFailing(_ arguments: [String], in folder: TemporaryFolder) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: RunCommandTests.FernRun.executable)
-        process.arguments = ["train", "--learning-rate", "0", "--epochs", "1"]
+        process.arguments = arguments
         let errors = Pipe()
         (process.standardOutput, process.standardError) = (FileHandle.nullDevice, errors)
         process.currentDirectoryURL = folder.url
         try process.run()
         let reported = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        #expect(process.terminationStatus != 0)
+        #expect(process.terminationStatus != 0, "fern \(arguments.joined(separator: " ")) succeeded")
+        return reported
+    }
+
+    @Test func badSettingsAreNamedByTheirOptions() throws {
+        let reported = try Self.fernFailing(["train", "--learning-rate", "0", "--epochs", "1"], in: try TemporaryFolder())
         #expect(reported.contains("--learning-rate must be a positive number, got 0"), "\(reported)")
+    }
+
+    /// `--teacher` distills a saved model (half of each target by default, kept in the
+    /// checkpoint and run.json); a resumed run needs the teacher again.
+    @Test(.timeLimit(.minutes(5)))
+    func aTeacherIsDistilledAndRecorded() throws {
+        let folder = try TemporaryFolder()
+        let data = ["--data", "synthetic", "--synthetic-count", "200", "--model", "seed-dnn", "--epochs", "1"]
+        _ = try train(data + ["--output", "teacher"], in: folder)
+        let printed = try train(data + ["--teacher", "teacher", "--checkpoint", "run.ckpt", "--report", "report"], in: folder)
+        #expect(printed.contains("teacher: teacher, its probabilities of the 180 training images in"), "\(printed)")
+        #expect(try TrainingRecipe.stored(in: folder.path("run.ckpt")).distillation == 0.5)
+        let run = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.url.appending(path: "report/run.json")))
+        #expect(((run as? [String: Any])?["recipe"] as? [String: Any])?["distillation"] as? Double == 0.5)
+        #expect(epochs(printed) != epochs(try train(data, in: folder)), "the teacher changes training")
+
+        let resumed = try Self.fernFailing(["train", "--data", "synthetic", "--synthetic-count", "200", "--epochs", "2",
+                                            "--resume", "--checkpoint", "run.ckpt"], in: folder)
+        #expect(resumed.contains("--distill needs a teacher: its class probabilities of the training images"), "\(resumed)")
+        let unused = try Self.fernFailing(["train"] + data + ["--teacher", "teacher", "--distill", "0"], in: folder)
+        #expect(unused.contains("--distill is 0, so the teacher would go unused"), "\(unused)")
+        let wrong = try Self.fernFailing(["train", "--data", "synthetic", "--synthetic-count", "200", "--model", "seed-dnn",
+                                          "--teacher", "missing"], in: folder)
+        #expect(wrong.contains("missing"), "\(wrong)")
     }
 }
