@@ -84,7 +84,7 @@ extension Builtins {
         if resumed, let checkpoint = recipe.checkpointPath {
             interpreter.output("fit: " + trainer.resumedLine(checkpoint) { "'\(parameterName($0))'" })
         }
-        let teacher = try teacherProbabilities(args, train)
+        let teacher = try teacherProbabilities(args, train, classes: model.outputShape.last ?? 0)
         let history = try args.reporting {
             try explained(args) {
                 try trainer.fit(images: train.images, labels: train.labels, validation: validation.map { ($0.images, $0.labels) },
@@ -128,14 +128,11 @@ extension Builtins {
         return recipe
     }
 
-    /// The teacher's class probabilities of the training images (averaged with their mirror
-    /// images where they are images), or nil without a teacher.
-    private static func teacherProbabilities(_ args: Arguments, _ train: Dataset) throws -> Tensor? {
+    /// The teacher's class probabilities of the training images, or nil without a teacher.
+    private static func teacherProbabilities(_ args: Arguments, _ train: Dataset, classes: Int) throws -> Tensor? {
         guard args.optional("teacher") != nil else { return nil }
         let teacher = try args.model("teacher")
-        return try args.reporting {
-            try teacher.averagedProbabilities(train.images, augmentation: train.images.rank == 4 ? .mirror : .none)
-        }
+        return try args.reporting { try teacher.teacherProbabilities(of: train.images, classes: classes) }
     }
 
     /// true: balanced weights from the training set; a list: one weight per class.

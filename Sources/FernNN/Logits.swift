@@ -92,9 +92,19 @@ extension Sequential {
         return classes
     }
 
-    /// The class probabilities of each image averaged over `augmentation`'s views of it
-    /// (`[images, classes]`): what a teacher gives `Trainer.fit` for distillation.
-    public func averagedProbabilities(_ images: Tensor, batchSize: Int = 256, augmentation: TestTimeAugmentation) throws -> Tensor {
+    /// What this model gives `Trainer.fit` as a teacher (distillation): its `[images, classes]`
+    /// class probabilities of each image, averaged with its mirror image where the images are NHWC.
+    public func teacherProbabilities(of images: Tensor, classes: Int) throws -> Tensor {
+        let imageShape = Array(images.shape.dropFirst())
+        guard inputShape == imageShape, outputShape == [classes] else {
+            throw ModelError("the teacher takes \(describeShape(inputShape)) to \(describeShape(outputShape)); "
+                             + "the training images need \(describeShape(imageShape)) to [\(classes)]")
+        }
+        return try averagedProbabilities(images, batchSize: 256, augmentation: images.rank == 4 ? .mirror : .none)
+    }
+
+    /// The class probabilities of each image averaged over `augmentation`'s views of it.
+    func averagedProbabilities(_ images: Tensor, batchSize: Int, augmentation: TestTimeAugmentation) throws -> Tensor {
         try mean(augmentation.views(of: images).map { try predictLogits($0, batchSize: batchSize).softmax() })
     }
 

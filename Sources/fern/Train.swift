@@ -239,11 +239,7 @@ struct Train: ParsableCommand {
         let started = Date()
         let members = try teacher.map { try Sequential.load(from: $0) }
         let model = members.count == 1 ? members[0] : try EnsembleLayer.model(of: members)
-        guard model.inputShape == Array(train.images.shape.dropFirst()), model.outputShape == [train.classNames.count] else {
-            throw ValidationError("--teacher: it takes \(describeShape(model.inputShape)) to \(describeShape(model.outputShape)); "
-                                  + "the data needs \(describeShape(Array(train.images.shape.dropFirst()))) to [\(train.classNames.count)]")
-        }
-        let probabilities = try model.averagedProbabilities(train.images, augmentation: .mirror)
+        let probabilities = try model.teacherProbabilities(of: train.images, classes: train.classNames.count)
         print("teacher: \(teacher.joined(separator: ", ")), its probabilities of the \(train.count) training images "
               + String(format: "in %.0f s", Date().timeIntervalSince(started)))
         return probabilities

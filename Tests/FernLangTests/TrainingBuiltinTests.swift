@@ -169,6 +169,8 @@ import Testing
         #expect(session.error("fit(m, train, epochs=1, teacher=m, distill=0)").contains("fit: 'distill' is 0, so the teacher would go unused"))
         #expect(session.error("fit(m, train, epochs=1, teacher=3)").contains("fit: expected a model for 'teacher', got number"))
         #expect(session.error("fit(m, train, epochs=1, teacher=m, distill=2)").contains("fit: 'distill' must be in [0, 1], got 2"))
+        try session.run("five = sequential([flatten(), dense(5, activation=\"softmax\")])")
+        #expect(session.error("fit(m, train, epochs=1, teacher=five)").contains("fit: the teacher takes [48, 48, 1] to [5]; the training images need [48, 48, 1] to [7]"))
     }
 
     /// With tta, a history's val_accuracy is the augmented score and plain_val_accuracy the images'
