@@ -111,7 +111,7 @@ extension Builtins {
         recipe.mixup = Float(try args.number("mixup"))
         recipe.cutMix = Float(try args.number("cutmix"))
         recipe.distillation = args.optional("distill") != nil ? Float(try args.number("distill"))
-            : args.optional("teacher") != nil ? 0.5 : 0
+            : args.optional("teacher") != nil ? TrainingRecipe.usualDistillation : 0
         recipe.averaging = Float(try args.number("ema"))
         recipe.augmentation = Augmentation(horizontalFlip: args.bool("flip"), maxShift: try args.int("shift"),
                                            maxRotationDegrees: Float(try args.number("rotate")), maxZoom: Float(try args.number("zoom")),

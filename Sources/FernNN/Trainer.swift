@@ -177,7 +177,7 @@ public final class Trainer {
         case (nil, true):
             throw RecipeError(.distillation, "needs a teacher: its class probabilities of the training images")
         case (_?, false):
-            throw RecipeError(.distillation, "is 0, so the teacher would go unused (0.5 is usual)")
+            throw RecipeError(.distillation, "is 0, so the teacher would go unused (\(RecipeError.format(TrainingRecipe.usualDistillation)) is usual)")
         case (let teacher?, true) where teacher.shape != [images, classes]:
             throw ModelError("the teacher's probabilities are \(describeShape(teacher.shape)); "
                              + "the \(images) training images of \(classes) classes need [\(images), \(classes)]")

@@ -55,6 +55,8 @@ public struct TrainingRecipe: Codable, Equatable, Sendable {
     /// Share of each training target taken from a teacher's class probabilities of that image
     /// (knowledge distillation; 0: off, 0.5 is usual); `Trainer.fit` then needs those probabilities.
     public var distillation: Float = 0
+    /// The share `distillation` takes when a teacher is given without one.
+    public static let usualDistillation: Float = 0.5
     /// Decay of an exponential moving average of the weights, which validation scores and the
     /// model ends with (0: off; 0.999 is usual).
     public var averaging: Float = 0

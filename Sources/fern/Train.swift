@@ -211,7 +211,9 @@ struct Train: ParsableCommand {
             if let labelSmoothing { recipe.labelSmoothing = labelSmoothing }
             if let mixup { recipe.mixup = mixup }
             if let cutmix { recipe.cutMix = cutmix }
-            if let distill { recipe.distillation = distill } else if !teacher.isEmpty && recipe.distillation == 0 { recipe.distillation = 0.5 }
+            if let distill { recipe.distillation = distill } else if !teacher.isEmpty && recipe.distillation == 0 {
+                recipe.distillation = TrainingRecipe.usualDistillation
+            }
             if let ema { recipe.averaging = ema }
             if let seed { recipe.seed = seed }
             if let classWeights { recipe.classWeighting = classWeights ? .balanced : .none }

@@ -21,6 +21,21 @@ import Testing
     /// `environment` is added to the test's own.
     static func fernPrinting(_ arguments: [String], in folder: TemporaryFolder,
                              environment: [String: String] = [:]) throws -> (output: String, errors: String) {
+        let run = try runFern(arguments, in: folder, environment: environment)
+        #expect(run.status == 0, "fern \(arguments.joined(separator: " ")) failed: \(run.errors)")
+        return (run.output, run.errors)
+    }
+
+    /// Runs `fern` with `arguments` in `folder`, expecting it to fail; its standard error.
+    static func fernFailing(_ arguments: [String], in folder: TemporaryFolder) throws -> String {
+        let run = try runFern(arguments, in: folder)
+        #expect(run.status != 0, "fern \(arguments.joined(separator: " ")) succeeded")
+        return run.errors
+    }
+
+    /// Runs `fern` with `arguments` in `folder`: its exit status, standard output and error.
+    private static func runFern(_ arguments: [String], in folder: TemporaryFolder,
+                                environment: [String: String] = [:]) throws -> (status: Int32, output: String, errors: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: RunCommandTests.FernRun.executable)
         process.arguments = arguments
@@ -32,8 +47,7 @@ import Testing
         let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         let reported = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "fern \(arguments.joined(separator: " ")) failed: \(reported)")
-        return (printed, reported)
+        return (process.terminationStatus, printed, reported)
     }
 
     /// The epoch lines without their times (the epoch's, and the estimate of the time left).
@@ -125,21 +139,6 @@ import Testing
         #expect(printed.contains("convolutions in f32"), "\(printed)")
         let run = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.url.appending(path: "report/run.json")))
         #expect(((run as? [String: Any])?["kernels"] as? [String: String])?["conv_precision"] == "f32")
-    }
-
-    /// Runs `fern` with `arguments` in `folder`, expecting it to fail; its standard error.
-    static func fernFailing(_ arguments: [String], in folder: TemporaryFolder) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: RunCommandTests.FernRun.executable)
-        process.arguments = arguments
-        let errors = Pipe()
-        (process.standardOutput, process.standardError) = (FileHandle.nullDevice, errors)
-        process.currentDirectoryURL = folder.url
-        try process.run()
-        let reported = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus != 0, "fern \(arguments.joined(separator: " ")) succeeded")
-        return reported
     }
 
     @Test func badSettingsAreNamedByTheirOptions() throws {
