@@ -145,6 +145,10 @@ struct Train: ParsableCommand {
             recipe = try TrainingRecipe.stored(in: checkpoint)
         }
         try apply(to: &recipe)
+        // Before the data: a teacher that does not load is said at once, not after the model summary.
+        let teachers = try teacher.map { name in
+            do { return try Sequential.load(from: name) } catch { throw ValidationError("--teacher \(name): \(error)") }
+        }
         let source = try loadFaces(data, syntheticCount: syntheticCount, seed: recipe.seed)
         let (train, held) = try split.apply(to: source)
         print("data: \(source.count) images, training on \(train.count), validating on \(held.count)")
@@ -170,7 +174,7 @@ struct Train: ParsableCommand {
                 let ran = ConvolutionPrecision.inEffect
                 print("convolutions in \(ran)" + (ran == .bf16 ? " on AMX" : ""))
             }
-            let teacherProbabilities = try teacherProbabilities(of: train)
+            let teacherProbabilities = try teacherProbabilities(of: train, from: teachers)
             let history = try explained {
                 try trainer.fit(images: train.images, labels: train.labels, validation: (held.images, held.labels),
                                 teacher: teacherProbabilities)
@@ -236,10 +240,9 @@ struct Train: ParsableCommand {
 
     /// The teacher's (or the teachers' ensemble's) class probabilities of the training images,
     /// each averaged with its mirror image; nil without --teacher.
-    private func teacherProbabilities(of train: Dataset) throws -> Tensor? {
-        guard !teacher.isEmpty else { return nil }
+    private func teacherProbabilities(of train: Dataset, from members: [Sequential]) throws -> Tensor? {
+        guard !members.isEmpty else { return nil }
         let started = Date()
-        let members = try teacher.map { try Sequential.load(from: $0) }
         let model = members.count == 1 ? members[0] : try EnsembleLayer.model(of: members)
         let probabilities = try model.teacherProbabilities(of: train.images, classes: train.classNames.count)
         print("teacher: \(teacher.joined(separator: ", ")), its probabilities of the \(train.count) training images "
