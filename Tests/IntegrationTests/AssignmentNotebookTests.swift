@@ -1,3 +1,4 @@
+import FernNN
 import FernNotebook
 import FernTensor
 import FernTestSupport
@@ -87,11 +88,16 @@ import Testing
         try Self.expectSubmission(in: folder)
     }
 
-    /// `cnn=best` trains the VGG variant as results/fer2013/best was (Adam, cosine schedule, random erasing, label smoothing); `cnn=resnet` puts a residual network through every section, its feature maps and
-    /// filters shown for its first convolutions and first residual block.
+    /// `cnn=best` trains the VGG variant as results/fer2013/best was (Adam, cosine schedule, random erasing, label
+    /// smoothing, taught by saved models: here one untrained dense network, as only the plumbing is checked);
+    /// `cnn=resnet` puts a residual network through every section, its feature maps and filters shown for its
+    /// first convolutions and first residual block.
     @Test(arguments: [("best", ["conv2d", "conv2d_1", "conv2d_2"]), ("resnet", ["conv2d", "conv2d_1", "residual"])])
     func otherModelsRunTheWholeReport(cnn: String, featureLayers: [String]) throws {
-        let (folder, report) = try Self.run(["cnn=\(cnn)"] + (cnn == "best" ? ["epochs=2"] : []))
+        let teachers = try TemporaryFolder(), teacher = teachers.path("teacher")
+        defer { withExtendedLifetime(teachers) {} }
+        try ReferenceModel(named: "seed-dnn").make(classes: 7, seed: 1).save(to: teacher)
+        let (folder, report) = try Self.run(["cnn=\(cnn)"] + (cnn == "best" ? ["epochs=2", "teachers=[\"\(teacher)\"]"] : []))
         for words in ["CNN validation accuracy:", "averaging over ten crops", "weighted avg", "wrote"] {
             #expect(report.contains(words), "report.md lacks '\(words)'")
         }
@@ -107,8 +113,9 @@ import Testing
             // The regularizers leave no mark two epochs can show; the recipe the checkpoint records has them.
             let checkpoints = try FileManager.default.contentsOfDirectory(atPath: folder.path("runs"))
                 .filter { $0.hasPrefix("best-") && $0.hasSuffix(".ckpt") }
-            #expect(checkpoints.count == 1, "\(checkpoints)")
+            #expect(checkpoints.count == 1 && checkpoints[0].contains("-taught-by-"), "\(checkpoints)")
             let recipe = try checkpoints.first.flatMap { try Self.trainingRecipe(ofCheckpoint: folder.path("runs/\($0)")) }
+            #expect(recipe?["distillation"] as? Double == 0.5, "\(String(describing: recipe))")
             #expect(recipe?["labelSmoothing"] as? Double == 0.1, "\(String(describing: recipe))")
             #expect((recipe?["augmentation"] as? [String: Any])?["erasing"] as? Double == 0.25, "\(String(describing: recipe))")
         } else {
