@@ -79,15 +79,10 @@ extension Builtins {
             return try readyMade(model, args)
         },
         Builtin("ensemble(models)", "One model from several trained on the same classes: it averages their class probabilities, and works wherever a model does (predict, evaluate, confusion_matrix, write_submission, saliency, save and load). The members' weights are copied.") { args, _ in
-            guard case .list(let items) = args.value("models") else {
+            guard case .list = args.value("models") else {
                 throw args.failure("models", expected: "a list of models, e.g. [load(\"a\"), load(\"b\")]", got: args.value("models"))
             }
-            let models = try items.enumerated().map { index, item -> Sequential in
-                guard case .model(let model) = item else {
-                    throw FernError.runtime("ensemble: item \(index) is a \(item.typeName), not a model")
-                }
-                return model
-            }
+            let models = try args.models("models")
             return .model(try args.reporting { try EnsembleLayer.model(of: models) })
         },
         Builtin("summary(model)", "Prints the model's layer table: each layer's output shape and parameter count, and the totals.") { args, interpreter in

@@ -12,6 +12,21 @@ extension Arguments {
         return model
     }
 
+    /// A model, or a non-empty list of models (an item that is not one is named by its position).
+    func models(_ name: String) throws -> [Sequential] {
+        switch value(name) {
+        case .model(let model):
+            return [model]
+        case .list(let items) where !items.isEmpty:
+            return try items.enumerated().map { index, item in
+                guard case .model(let model) = item else { throw FernError.runtime("\(function): item \(index) is a \(item.typeName), not a model") }
+                return model
+            }
+        case let other:
+            throw failure(name, expected: "a model or a list of models", got: other)
+        }
+    }
+
     func dataset(_ name: String) throws -> Dataset {
         guard case .dataset(let dataset) = value(name) else { throw failure(name, expected: "a dataset", got: value(name)) }
         return dataset

@@ -103,6 +103,13 @@ extension Sequential {
         return try averagedProbabilities(images, batchSize: 256, augmentation: images.rank == 4 ? .mirror : .none)
     }
 
+    /// What `teachers` give `Trainer.fit`: one teacher's probabilities (as above), or those of
+    /// several averaged as an ensemble.
+    public static func teacherProbabilities(of teachers: [Sequential], images: Tensor, classes: Int) throws -> Tensor {
+        let teacher = teachers.count == 1 ? teachers[0] : try EnsembleLayer.model(of: teachers)
+        return try teacher.teacherProbabilities(of: images, classes: classes)
+    }
+
     /// The class probabilities of each image averaged over `augmentation`'s views of it.
     func averagedProbabilities(_ images: Tensor, batchSize: Int, augmentation: TestTimeAugmentation) throws -> Tensor {
         try mean(augmentation.views(of: images).map { try predictLogits($0, batchSize: batchSize).softmax() })

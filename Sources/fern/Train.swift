@@ -243,8 +243,7 @@ struct Train: ParsableCommand {
     private func teacherProbabilities(of train: Dataset, from members: [Sequential]) throws -> Tensor? {
         guard !members.isEmpty else { return nil }
         let started = Date()
-        let model = members.count == 1 ? members[0] : try EnsembleLayer.model(of: members)
-        let probabilities = try model.teacherProbabilities(of: train.images, classes: train.classNames.count)
+        let probabilities = try Sequential.teacherProbabilities(of: members, images: train.images, classes: train.classNames.count)
         print("teacher: \(teacher.joined(separator: ", ")), its probabilities of the \(train.count) training images "
               + String(format: "in %.0f s", Date().timeIntervalSince(started)))
         return probabilities
