@@ -129,9 +129,9 @@ public struct Augmentation: Codable, Sendable, Equatable {
         guard erasing >= 0 && erasing <= 1 else { throw AugmentationError(.erasing, "must be a probability in [0, 1], got \(erasing)") }
     }
 
-    /// Each image of an NHWC batch moved `x` pixels right and `y` down, black coming in at the
-    /// edges: the fixed crops of ten-crop test-time augmentation.
-    public static func shifted(_ images: Tensor, x: Int, y: Int) throws -> Tensor {
+    /// Each image of an NHWC batch moved `x` pixels right and `y` down, `padding` coming in at
+    /// the edges: the fixed crops of ten-crop test-time augmentation.
+    public static func shifted(_ images: Tensor, x: Int, y: Int, padding: Padding) throws -> Tensor {
         guard images.rank == 4 else {
             throw DataError("shift: expected a batch of images [batch, height, width, channels], got shape \(describeShape(images.shape))")
         }
@@ -143,7 +143,7 @@ public struct Augmentation: Codable, Sendable, Equatable {
             output.withUnsafeMutableBufferPointer { destination in
                 for index in 0..<batch {
                     transform.warp(source.baseAddress! + index * imageSize, into: destination.baseAddress! + index * imageSize,
-                                   height: height, width: width, channels: channels, padding: .zeros)
+                                   height: height, width: width, channels: channels, padding: padding)
                 }
             }
         }

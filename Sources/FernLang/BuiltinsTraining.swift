@@ -21,7 +21,7 @@ extension Builtins {
             }
             return .list([.number(Double(loss)), .number(Double(accuracy))])
         },
-        Builtin("predict(model, data, batch=256, tta=\"none\")", "The most likely class of each image of a dataset or tensor, as a list of class indices. tta (test-time augmentation) averages each image's class probabilities over views of it: \"mirror\" (the image and its mirror image), \"tencrop\" (the image and four copies moved diagonally by 1/16 of its side, each also mirrored).") { args, _ in
+        Builtin("predict(model, data, batch=256, tta=\"none\")", "The most likely class of each image of a dataset or tensor, as a list of class indices. tta (test-time augmentation) averages each image's class probabilities over views of it: \"mirror\" (the image and its mirror image), \"tencrop\" (the image and four copies moved diagonally by 1/16 of its side, edge pixels repeated, each also mirrored).") { args, _ in
             let model = try args.model("model"), images = try args.images("data"), batch = try args.positiveInt("batch")
             let tta = try testTimeAugmentation(args)
             return .list(try args.reporting { try model.predictClasses(images, batchSize: batch, augmentation: tta) }

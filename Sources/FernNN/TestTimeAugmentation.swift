@@ -3,8 +3,9 @@ import FernTensor
 
 /// Views of each test image whose class probabilities are averaged to classify it
 /// (test-time augmentation): the image alone; with its mirror image; or ten crops, the
-/// image and four copies moved diagonally by 1/16 of its side (zero-padded, as training
-/// crops are), each with its mirror image.
+/// image and four copies moved diagonally by 1/16 of its side (edge pixels repeated, as
+/// training shifts do: with black borders, which `--shift` never shows the network, ten
+/// crops scored 0.5 and 1.5 points lower on two FER2013 models), each with its mirror image.
 public enum TestTimeAugmentation: String, Codable, CaseIterable, Sendable {
     case none, mirror, tenCrop = "tencrop"
 
@@ -18,7 +19,7 @@ public enum TestTimeAugmentation: String, Codable, CaseIterable, Sendable {
         if self == .tenCrop {
             let step = max(1, min(images.shape[1], images.shape[2]) / 16)
             for (x, y) in [(-step, -step), (step, -step), (-step, step), (step, step)] {
-                views.append(try Augmentation.shifted(images, x: x, y: y))
+                views.append(try Augmentation.shifted(images, x: x, y: y, padding: .edge))
             }
         }
         return try views + views.map { try $0.reversed(axis: 2) }

@@ -68,13 +68,30 @@ import Testing
     }
 
     @Test func shiftedMovesEveryImageTheSameWayOverBlack() throws {
-        let shifted = try Augmentation.shifted(try dots(count: 3), x: 2, y: -1)
+        let shifted = try Augmentation.shifted(try dots(count: 3), x: 2, y: -1, padding: .zeros)
         for image in 0..<3 {
             let values = Array(shifted.scalars[image * 162..<(image + 1) * 162])
             #expect(values.firstIndex(of: 2)! / 2 == 3 * 9 + 6)
             #expect(values.filter { $0 == 0 }.count == 2 * (81 - 8 * 7))
         }
-        #expect(throws: DataError.self) { try Augmentation.shifted(Tensor.zeros([2, 3]), x: 1, y: 1) }
+        #expect(throws: DataError.self) { try Augmentation.shifted(Tensor.zeros([2, 3]), x: 1, y: 1, padding: .edge) }
+    }
+
+    /// With edge padding each pixel is the source pixel `x` left and `y` up of it, clamped into
+    /// the image: the rows and columns that come in repeat the nearest edge.
+    @Test func shiftedWithEdgePaddingRepeatsTheNearestEdge() throws {
+        let (side, channels) = (9, 2)
+        let ramp = (0..<(2 * side * side * channels)).map { Float($0) }
+        let images = try Tensor(shape: [2, side, side, channels], scalars: ramp)
+        for (x, y) in [(2, -1), (-3, 3), (0, 0)] {
+            let shifted = try Augmentation.shifted(images, x: x, y: y, padding: .edge)
+            func clamped(_ i: Int) -> Int { min(max(i, 0), side - 1) }
+            var expected = [Float]()
+            for image in 0..<2 { for row in 0..<side { for column in 0..<side { for channel in 0..<channels {
+                expected.append(ramp[((image * side + clamped(row - y)) * side + clamped(column - x)) * channels + channel])
+            } } } }
+            #expect(shifted.scalars == expected, "shift \(x), \(y)")
+        }
     }
 
     @Test func cropAndErasingSettingsAreChecked() throws {

@@ -156,7 +156,7 @@ import Testing
     }
 
     /// Ten crops: the image and its four diagonal shifts by 1/16 of its side (at least one
-    /// pixel), black coming in, each with its mirror image; their probabilities summed.
+    /// pixel), edge pixels repeated, each with its mirror image; their probabilities summed.
     @Test func tenCropClassesAverageTenViewsOfEachImage() throws {
         let model = try smallCNN(seed: 6)
         let x = try images(12)
@@ -164,8 +164,7 @@ import Testing
         func view(dx: Int, dy: Int, mirror: Bool) throws -> Tensor {
             var out = [Float](repeating: 0, count: x.count)
             for i in 0..<n { for y in 0..<h { for col in 0..<w { for ch in 0..<c {
-                let (sy, sx) = (y - dy, col - dx)
-                guard (0..<h).contains(sy), (0..<w).contains(sx) else { continue }
+                let (sy, sx) = (min(max(y - dy, 0), h - 1), min(max(col - dx, 0), w - 1))
                 let to = mirror ? w - 1 - col : col
                 out[((i * h + y) * w + to) * c + ch] = x.scalars[((i * h + sy) * w + sx) * c + ch]
             } } } }
@@ -181,6 +180,10 @@ import Testing
         }
         let expected: [Int] = (0..<n).map { row in (0..<3).max { sums[row * 3 + $0] < sums[row * 3 + $1] }! }
         #expect(try model.predictClasses(x, augmentation: .tenCrop) == expected)
+        // The probabilities themselves, so a padding that changes no decision still shows:
+        // ten values of at most 1, summed in float, agree to a few ulps of 1.
+        let averaged = try model.averagedProbabilities(x, batchSize: 256, augmentation: .tenCrop)
+        #expect(zip(averaged.scalars, sums).allSatisfy { abs($0 - $1 / 10) < 1e-5 })
         expectError(containing: ["tencrop", "NHWC"]) { _ = try handMadeClassifier().predictClasses(Tensor.zeros([2, 2]), augmentation: .tenCrop) }
     }
 
