@@ -31,6 +31,7 @@ extension TrainingRecipe {
                 (.rotate, number(augmentation.maxRotationDegrees)), (.zoom, number(augmentation.maxZoom)),
                 (.crop, String(augmentation.maxCrop)), (.erasing, number(augmentation.erasing)),
                 (.schedule, recipe.schedule.rawValue), (.warmup, String(recipe.warmupEpochs)),
+                (.plateauFactor, number(recipe.plateauFactor)), (.plateauPatience, String(recipe.plateauPatience)),
                 (.labelSmoothing, number(recipe.labelSmoothing)), (.mixup, number(recipe.mixup)),
                 (.cutMix, number(recipe.cutMix)), (.distillation, number(recipe.distillation)),
                 (.averaging, number(recipe.averaging)),

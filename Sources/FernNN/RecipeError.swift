@@ -5,7 +5,7 @@ public struct RecipeError: Error, CustomStringConvertible, Equatable {
     public enum Setting: String, CaseIterable, Sendable {
         case epochs, batchSize, learningRate, optimizer, momentum, weightDecay, schedule, shift, rotate, zoom
         case classWeights, patience, monitor, batchNormBatches, testTimeAugmentation
-        case warmup, labelSmoothing, mixup, cutMix, distillation, averaging, crop, erasing, precision
+        case warmup, plateauFactor, plateauPatience, labelSmoothing, mixup, cutMix, distillation, averaging, crop, erasing, precision
         case nesterov, flip, restoreBest, seed
     }
 

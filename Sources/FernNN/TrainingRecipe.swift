@@ -9,8 +9,9 @@ import Foundation
 public struct TrainingRecipe: Codable, Equatable, Sendable {
     public enum OptimizerKind: String, Codable, CaseIterable, Sendable { case adam, adamw, sgd }
     /// constant; step (×0.1 every 10 epochs); cosine (to lr/100 over the epochs, after
-    /// `warmupEpochs` of linear warm-up from lr/100 if any); plateau (halve after 3 epochs
-    /// without a lower validation loss, down to 1e-5 or lr if lower); one_cycle (Smith's
+    /// `warmupEpochs` of linear warm-up from lr/100 if any); plateau (multiply by
+    /// `plateauFactor`, ½, after `plateauPatience`, 3, epochs without a lower validation
+    /// loss, down to 1e-5 or lr if lower); one_cycle (Smith's
     /// one-cycle: up from lr/25 to lr over 30% of the epochs, then down to lr/25/10⁴).
     public enum ScheduleKind: String, Codable, CaseIterable, Sendable {
         case constant, step, cosine, plateau, oneCycle = "one_cycle"
@@ -43,6 +44,10 @@ public struct TrainingRecipe: Codable, Equatable, Sendable {
     public var schedule = ScheduleKind.constant
     /// Epochs of linear warm-up before a cosine schedule (0: none).
     public var warmupEpochs = 0
+    /// The plateau schedule's factor and patience (Keras' ReduceLROnPlateau's; the best
+    /// published FER2013 network used 0.75 after 5 epochs).
+    public var plateauFactor: Float = 0.5
+    public var plateauPatience = 3
     public var augmentation = Augmentation()
     public var classWeighting = ClassWeighting.none
     /// Share of each target's mass spread evenly over all classes (0: none; 0.1 is usual).
@@ -95,6 +100,8 @@ public struct TrainingRecipe: Codable, Equatable, Sendable {
         weightDecay = try read(.weightDecay, defaults.weightDecay)
         schedule = try read(.schedule, defaults.schedule)
         warmupEpochs = try read(.warmupEpochs, defaults.warmupEpochs)
+        plateauFactor = try read(.plateauFactor, defaults.plateauFactor)
+        plateauPatience = try read(.plateauPatience, defaults.plateauPatience)
         augmentation = try read(.augmentation, defaults.augmentation)
         classWeighting = try read(.classWeighting, defaults.classWeighting)
         labelSmoothing = try read(.labelSmoothing, defaults.labelSmoothing)
@@ -109,6 +116,17 @@ public struct TrainingRecipe: Codable, Equatable, Sendable {
         testTimeAugmentation = try read(.testTimeAugmentation, defaults.testTimeAugmentation)
         checkpointPath = try read(.checkpointPath, defaults.checkpointPath)
         precision = try read(.precision, defaults.precision)
+    }
+
+    /// Switches to the schedule `kind`, the settings of the one it leaves back at their defaults:
+    /// a run resumed with another schedule is not told that its old warm-up or plateau settings
+    /// do not apply to the new one.
+    public mutating func switchSchedule(to kind: ScheduleKind) {
+        guard kind != schedule else { return }
+        let defaults = TrainingRecipe()
+        schedule = kind
+        if kind != .cosine { warmupEpochs = defaults.warmupEpochs }
+        if kind != .plateau { (plateauFactor, plateauPatience) = (defaults.plateauFactor, defaults.plateauPatience) }
     }
 
     /// Throws a `RecipeError` naming the first setting out of range.
@@ -142,6 +160,18 @@ public struct TrainingRecipe: Codable, Equatable, Sendable {
         }
         guard warmupEpochs == 0 || schedule == .cosine else {
             throw fail(.warmup, "applies to the cosine schedule only (the schedule is \(schedule.rawValue))")
+        }
+        guard plateauFactor > 0, plateauFactor < 1 else {
+            throw fail(.plateauFactor, "must be in (0, 1), got \(RecipeError.format(plateauFactor))")
+        }
+        guard (0...10_000).contains(plateauPatience) else {
+            throw fail(.plateauPatience, "must be between 0 and 10000, got \(plateauPatience)")
+        }
+        let defaults = TrainingRecipe()
+        for (setting, isDefault) in [(RecipeError.Setting.plateauFactor, plateauFactor == defaults.plateauFactor),
+                                     (.plateauPatience, plateauPatience == defaults.plateauPatience)]
+        where !isDefault && schedule != .plateau {
+            throw fail(setting, "applies to the plateau schedule only (the schedule is \(schedule.rawValue))")
         }
         try checkAugmentation()
     }
@@ -189,7 +219,8 @@ public struct TrainingRecipe: Codable, Equatable, Sendable {
             try .warmupCosine(learningRate, warmup: warmupEpochs, totalEpochs: epochs, minimumRate: learningRate / 100)
         case .cosine: try .cosine(learningRate, totalEpochs: max(epochs, 1), minimumRate: learningRate / 100)
         case .oneCycle: try .oneCycle(learningRate, totalEpochs: max(epochs, 1))
-        case .plateau: try .reduceOnPlateau(learningRate, factor: 0.5, patience: 3, minimumRate: min(1e-5, learningRate))
+        case .plateau: try .reduceOnPlateau(learningRate, factor: plateauFactor, patience: plateauPatience,
+                                            minimumRate: min(1e-5, learningRate))
         }
     }
 
@@ -240,6 +271,9 @@ public struct TrainingRecipe: Codable, Equatable, Sendable {
         case .oneCycle: .oneCycle
         }
         recipe.warmupEpochs = schedule.kind == .warmupCosine ? schedule.warmupEpochs ?? 0 : 0
+        let defaults = TrainingRecipe()
+        (recipe.plateauFactor, recipe.plateauPatience) = schedule.kind == .reduceOnPlateau
+            ? (schedule.factor, schedule.patience) : (defaults.plateauFactor, defaults.plateauPatience)
         return recipe
     }
 

@@ -52,11 +52,17 @@ struct Train: ParsableCommand {
     @Option(help: "Weight decay: L2 for adam and sgd, decoupled for adamw (default: 0).")
     var weightDecay: Float?
 
-    @Option(help: "constant, step (x0.1 every 10 epochs), cosine (to lr/100), plateau (halve after 3 epochs without a lower validation loss) or one_cycle (default: constant).")
+    @Option(help: "constant, step (x0.1 every 10 epochs), cosine (to lr/100), plateau (multiply by --plateau-factor after --plateau-patience epochs without a lower validation loss) or one_cycle (default: constant).")
     var schedule: String?
 
     @Option(help: "Epochs of linear warm-up before a cosine schedule (default: 0).")
     var warmup: Int?
+
+    @Option(help: "What the plateau schedule multiplies the rate by (default: 0.5).")
+    var plateauFactor: Float?
+
+    @Option(help: "Epochs without a lower validation loss before the plateau schedule lowers the rate (default: 3).")
+    var plateauPatience: Int?
 
     @Option(help: "Share of each target spread over all classes, e.g. 0.1 (default: 0).")
     var labelSmoothing: Float?
@@ -210,8 +216,10 @@ struct Train: ParsableCommand {
             if let momentum { recipe.momentum = momentum }
             if let nesterov { recipe.nesterov = nesterov }
             if let weightDecay { recipe.weightDecay = weightDecay }
-            if let schedule { recipe.schedule = try TrainingRecipe.schedule(named: schedule) }
+            if let schedule { recipe.switchSchedule(to: try TrainingRecipe.schedule(named: schedule)) }
             if let warmup { recipe.warmupEpochs = warmup }
+            if let plateauFactor { recipe.plateauFactor = plateauFactor }
+            if let plateauPatience { recipe.plateauPatience = plateauPatience }
             if let labelSmoothing { recipe.labelSmoothing = labelSmoothing }
             if let mixup { recipe.mixup = mixup }
             if let cutmix { recipe.cutMix = cutmix }
@@ -277,6 +285,8 @@ struct Train: ParsableCommand {
         case .batchNormBatches: "--bn-batches"
         case .testTimeAugmentation: "--tta"
         case .warmup: "--warmup"
+        case .plateauFactor: "--plateau-factor"
+        case .plateauPatience: "--plateau-patience"
         case .labelSmoothing: "--label-smoothing"
         case .mixup: "--mixup"
         case .cutMix: "--cutmix"

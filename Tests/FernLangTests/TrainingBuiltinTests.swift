@@ -1,3 +1,4 @@
+import FernNN
 import FernTensor
 import FernTestSupport
 import Foundation
@@ -113,8 +114,11 @@ import Testing
         // The cosine schedule's first rate is 0.05 but for its 12 Float roundings (see ScheduleTests).
         #expect(rates.count == 3 && abs(rates[0] - 0.05) <= Tolerance.chain(operations: 12, magnitude: 0.05)
                 && rates[1] < rates[0] && rates[2] < rates[1], "\(rates)")
-        try session.run("h = fit(m, train, epochs=2, optimizer=\"adamw\", weight_decay=0.01, class_weights=[1, 2, 1, 1, 1, 1, 1], validation=0.25, patience=1, monitor=\"val_loss\", schedule=\"plateau\")")
+        let plateau = session.path("plateau.ckpt")
+        try session.run("h = fit(m, train, epochs=2, optimizer=\"adamw\", weight_decay=0.01, class_weights=[1, 2, 1, 1, 1, 1, 1], validation=0.25, patience=1, monitor=\"val_loss\", schedule=\"plateau\", plateau_factor=0.75, plateau_patience=5, checkpoint=\"\(plateau)\")")
         #expect(try session.numbers("h.val_loss").count >= 1)
+        let stored = try TrainingRecipe.stored(in: plateau)
+        #expect((stored.schedule, stored.plateauFactor, stored.plateauPatience) == (.plateau, 0.75, 5))
         try session.run("h = fit(m, train, epochs=1, schedule=\"step\")")
         #expect(try session.numbers("h.learning_rate") == [Double(Float(0.001))])
     }
@@ -215,6 +219,8 @@ import Testing
         #expect(session.error("fit(m, train, epochs=1, erasing=1.5)").contains("fit: 'erasing' must be a probability in [0, 1], got 1.5"))
         #expect(session.error("fit(m, train, label_smoothing=1)").contains("fit: 'label_smoothing' must be in [0, 1), got 1"))
         #expect(session.error("fit(m, train, epochs=3, warmup=1)").contains("fit: 'warmup' applies to the cosine schedule only"))
+        #expect(session.error("fit(m, train, epochs=3, plateau_patience=5)").contains("fit: 'plateau_patience' applies to the plateau schedule only"))
+        #expect(session.error("fit(m, train, schedule=\"plateau\", plateau_factor=1)").contains("fit: 'plateau_factor' must be in (0, 1), got 1"))
         #expect(session.error("fit(m, train, mixup=-1)").contains("fit: 'mixup' must be between 0 (off) and 100, got -1"))
         #expect(session.error("fit(m, train, ema=1)").contains("fit: 'ema' must be in [0, 1), got 1"))
         #expect(session.error("fit(m, train, precision=\"fp16\")").contains("fit: 'precision' must be \"f32\" or \"bf16\", got \"fp16\""))

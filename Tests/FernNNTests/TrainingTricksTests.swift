@@ -113,6 +113,38 @@ import FernTensor
         #expect(throws: RecipeError.self) { try recipe.validate() }
     }
 
+    /// The plateau schedule's factor and patience come from the recipe (the published FER2013
+    /// network's 0.75 after 5 epochs here), survive the trainer's description of its schedule,
+    /// and apply to that schedule only.
+    @Test func plateauFactorAndPatienceShapeTheSchedule() throws {
+        var recipe = TrainingRecipe()
+        (recipe.learningRate, recipe.schedule, recipe.plateauFactor, recipe.plateauPatience) = (0.01, .plateau, 0.75, 5)
+        try recipe.validate()
+        var schedule = try recipe.makeSchedule()
+        schedule.observe(loss: 1)
+        for _ in 0..<4 { schedule.observe(loss: 1) }
+        #expect(schedule.rate(epoch: 5) == 0.01, "four epochs without improvement are within the patience")
+        schedule.observe(loss: 1)
+        expectClose(schedule.rate(epoch: 6), 0.0075, tolerance: Tolerance.chain(operations: 1, magnitude: 0.01))
+        let described = recipe.describing(optimizer: recipe.optimizerConfig, schedule: schedule)
+        #expect((described.plateauFactor, described.plateauPatience) == (0.75, 5))
+
+        for (factor, patience) in [(Float(1), 5), (0, 5), (0.75, -1)] {
+            (recipe.plateauFactor, recipe.plateauPatience) = (factor, patience)
+            #expect(throws: RecipeError.self) { try recipe.validate() }
+        }
+        (recipe.plateauFactor, recipe.plateauPatience, recipe.schedule) = (0.75, 3, .cosine)
+        #expect(throws: RecipeError(.plateauFactor, "applies to the plateau schedule only (the schedule is cosine)")) { try recipe.validate() }
+        (recipe.plateauFactor, recipe.plateauPatience) = (0.5, 3)
+        try recipe.validate()
+        (recipe.schedule, recipe.plateauFactor, recipe.plateauPatience) = (.plateau, 0.75, 5)
+        recipe.switchSchedule(to: .cosine)
+        #expect((recipe.schedule, recipe.plateauFactor, recipe.plateauPatience) == (.cosine, 0.5, 3), "what the old schedule had goes")
+        try recipe.validate()
+        let older = try JSONDecoder().decode(TrainingRecipe.self, from: Data(#"{"schedule": "plateau"}"#.utf8))
+        #expect((older.plateauFactor, older.plateauPatience) == (0.5, 3), "a recipe stored before these settings")
+    }
+
     @Test func oneCycleRisesToItsPeakAtThirtyPercentAndEndsFarBelow() throws {
         var recipe = TrainingRecipe()
         (recipe.learningRate, recipe.epochs, recipe.schedule) = (0.01, 10, .oneCycle)

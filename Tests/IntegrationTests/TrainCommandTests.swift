@@ -144,6 +144,23 @@ import Testing
     @Test func badSettingsAreNamedByTheirOptions() throws {
         let reported = try Self.fernFailing(["train", "--learning-rate", "0", "--epochs", "1"], in: try TemporaryFolder())
         #expect(reported.contains("--learning-rate must be a positive number, got 0"), "\(reported)")
+        let plateau = try Self.fernFailing(["train", "--schedule", "plateau", "--plateau-factor", "1.5", "--epochs", "1"],
+                                           in: try TemporaryFolder())
+        #expect(plateau.contains("--plateau-factor must be in (0, 1), got 1.5"), "\(plateau)")
+    }
+
+    /// The plateau schedule's settings reach the checkpoint, and a run resumed with another
+    /// schedule drops them instead of refusing them.
+    @Test(.timeLimit(.minutes(5)))
+    func plateauSettingsAreStoredAndDroppedWithTheSchedule() throws {
+        let folder = try TemporaryFolder()
+        let data = ["--data", "synthetic", "--synthetic-count", "100", "--model", "seed-dnn", "--checkpoint", "run.ckpt"]
+        _ = try train(data + ["--epochs", "1", "--schedule", "plateau", "--plateau-factor", "0.75", "--plateau-patience", "5"], in: folder)
+        let stored = try TrainingRecipe.stored(in: folder.path("run.ckpt"))
+        #expect((stored.schedule, stored.plateauFactor, stored.plateauPatience) == (.plateau, 0.75, 5))
+        let resumed = try train(data + ["--resume", "--epochs", "2", "--schedule", "cosine"], in: folder)
+        #expect(resumed.contains("--schedule plateau → cosine, --plateau-factor 0.75 → 0.5, --plateau-patience 5 → 3"), "\(resumed)")
+        #expect(try TrainingRecipe.stored(in: folder.path("run.ckpt")).schedule == .cosine)
     }
 
     /// `--teacher` distills a saved model (half of each target by default, kept in the
