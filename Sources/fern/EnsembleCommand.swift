@@ -15,7 +15,7 @@ struct EnsembleCommand: ParsableCommand {
             so that no member saw the validation faces.
             """)
 
-    @Argument(help: "Saved models (NAME, NAME.safetensors or NAME.json) or training checkpoints (as their last epoch was scored), at least two.")
+    @Argument(help: "Saved models (NAME, NAME.safetensors or NAME.json) or training checkpoints (as their last epoch was scored); one is scored as it is.")
     var models: [String]
 
     @Option(help: "The train.csv(.gz) the members were trained on, or 'synthetic'.")
@@ -46,7 +46,6 @@ struct EnsembleCommand: ParsableCommand {
 
     func run() throws {
         let started = Date()
-        guard models.count >= 2 else { throw ValidationError("an ensemble needs at least two models (got \(models.count))") }
         let augmentation: TestTimeAugmentation
         do {
             augmentation = try TrainingRecipe.testTimeAugmentation(named: tta)
@@ -64,7 +63,7 @@ struct EnsembleCommand: ParsableCommand {
             try combined.recalibrateBatchNorm(images: train.images, batchSize: batchSize,
                                               batches: (train.count + batchSize - 1) / batchSize, generator: &generator)
         } else {
-            combined = try EnsembleLayer.model(of: members)
+            combined = members.count == 1 ? members[0] : try EnsembleLayer.model(of: members)
         }
         let scores = try ValidationScores(model: combined, held: held)
         print(scores.summary(names: source.classNames, wallSeconds: Date().timeIntervalSince(started)))
@@ -73,7 +72,8 @@ struct EnsembleCommand: ParsableCommand {
             print("saved \(output).safetensors and \(output).json")
         }
         if let report = results.report {
-            let described = (averageWeights ? "weights averaged over " : "ensemble of ") + models.joined(separator: ", ")
+            let described = models.count == 1 ? models[0]
+                : (averageWeights ? "weights averaged over " : "ensemble of ") + models.joined(separator: ", ")
             var run = RunReport(command: RunReport.commandLine, model: described, data: data,
                                 split: split.described(train: train, held: held),
                                 recipe: nil, validation: scores, wallSeconds: Date().timeIntervalSince(started))

@@ -95,18 +95,25 @@ import Testing
         #expect(Architecture(of: averaged) == Architecture(of: try Sequential.load(from: folder.path("a"))))
     }
 
-    @Test func anEnsembleOfOneIsRefused() throws {
+    /// One model is scored as it is: the validation scores `fern train --report` gave it, a
+    /// submission beside; averaging the weights of one model is refused.
+    @Test(.timeLimit(.minutes(5)))
+    func oneModelIsScoredAsItIs() throws {
         let folder = try TemporaryFolder()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: RunCommandTests.FernRun.executable)
-        process.arguments = ["ensemble", "a"] + Self.data
-        process.currentDirectoryURL = folder.url
-        let errors = Pipe()
-        (process.standardOutput, process.standardError) = (Pipe(), errors)
-        try process.run()
-        let reported = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus != 0)
-        #expect(reported.contains("an ensemble needs at least two models (got 1)"))
+        let test = try testCSV(4, in: folder)
+        _ = try TrainCommandTests.fern(["train"] + Self.data + ["--model", "seed-dnn", "--epochs", "1", "--no-class-weights",
+                                                                "--output", "a", "--report", "a-run"], in: folder)
+        _ = try TrainCommandTests.fern(["ensemble", "a"] + Self.data + ["--tta", "mirror", "--report", "one", "--test", test], in: folder)
+        let trained = try #require(try json(folder.path("a-run/run.json"))["validation"] as? [String: Any])
+        let one = try json(folder.path("one/run.json"))
+        #expect(one["model"] as? String == "a")
+        let scored = try #require(one["validation"] as? [String: Any])
+        for key in ["accuracy", "mirrorAccuracy", "tenCropAccuracy"] {
+            #expect(scored[key] as? Double == trained[key] as? Double, "\(key)")
+        }
+        #expect(scored["confusionMatrix"] as? [[Int]] == trained["confusionMatrix"] as? [[Int]])
+        try checkSubmission(folder.path("one/submission.csv"), rows: 4)
+        let averaging = try TrainCommandTests.fernFailing(["ensemble", "a", "--average-weights"] + Self.data, in: folder)
+        #expect(averaging.contains("averaging weights needs at least two models (got 1)"), "\(averaging)")
     }
 }
