@@ -88,8 +88,9 @@ import Testing
         try Self.expectSubmission(in: folder)
     }
 
-    /// `cnn=best` trains the VGG variant as results/fer2013/best was (Adam, cosine schedule, random erasing, label
-    /// smoothing, taught by saved models: here one untrained dense network, as only the plumbing is checked);
+    /// `cnn=best` trains the VGG variant as results/fer2013/best was (Adam, cosine schedule, shifts of up to 8 pixels,
+    /// zooms up to 20%, random erasing, label smoothing, epochs chosen with mirror images), taught by saved models if
+    /// given (here one untrained dense network, as only the plumbing is checked);
     /// `cnn=resnet` puts a residual network through every section, its feature maps and filters shown for its
     /// first convolutions and first residual block.
     @Test(arguments: [("best", ["conv2d", "conv2d_1", "conv2d_2"]), ("resnet", ["conv2d", "conv2d_1", "residual"])])
@@ -117,7 +118,11 @@ import Testing
             let recipe = try checkpoints.first.flatMap { try Self.trainingRecipe(ofCheckpoint: folder.path("runs/\($0)")) }
             #expect(recipe?["distillation"] as? Double == 0.5, "\(String(describing: recipe))")
             #expect(recipe?["labelSmoothing"] as? Double == 0.1, "\(String(describing: recipe))")
-            #expect((recipe?["augmentation"] as? [String: Any])?["erasing"] as? Double == 0.25, "\(String(describing: recipe))")
+            let augmentation = recipe?["augmentation"] as? [String: Any]
+            #expect(augmentation?["erasing"] as? Double == 0.5, "\(String(describing: recipe))")
+            #expect(augmentation?["maxShift"] as? Int == 8, "\(String(describing: recipe))")
+            #expect(augmentation?["maxZoom"] as? Double == 0.2, "\(String(describing: recipe))")
+            #expect(recipe?["testTimeAugmentation"] as? String == "mirror", "\(String(describing: recipe))")
         } else {
             #expect(report.contains("residual_3 (Residual)"), "the summary lacks the last residual block")
         }
