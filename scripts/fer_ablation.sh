@@ -2,7 +2,10 @@
 # The FER2013 runs of issue 17, one after another on the same split (--split-seed 1) and seed:
 # the recipe in Float32 and in bf16, the ablation in bf16 (the recipe, the previous best, the recipe
 # without one trick each) for 10 epochs; then 30 epochs of the Adam baseline on the tuned CNN (two seeds), the
-# VGG variant (60 epochs of it too, and a second seed) and the residual network.
+# VGG variant (60 epochs of it too, and a second seed) and the residual network; the VGG variant for 60
+# epochs with random erasing and label smoothing (two seeds), taught by saved models (30 and 60 epochs),
+# for 120 epochs with stronger augmentation (b120, the best single model) and the same with SGD and a
+# rate cut on plateaus (p120).
 # Each run writes RUNS/NAME-report/run.json and submission.csv; a run whose report exists is
 # skipped and one with a checkpoint resumes, so the script can be stopped and started again.
 # ONLY="name ..." runs just the runs named (the others' reports need not exist).
