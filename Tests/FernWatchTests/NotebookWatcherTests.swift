@@ -27,7 +27,7 @@ import Testing
     }
 
     @Test(.timeLimit(.minutes(3)))
-    func aSaveDuringARunStopsAtTheNextCellAndStartsOver() async throws {
+    func aSaveDuringARunStopsAtTheNextCellAndStartsOver() async throws { try await withHighPriority {
         let folder = try TemporaryFolder()
         let path = folder.path("nb.fernb")
         try Self.notebook(third: "version one").write(toFile: path, atomically: true, encoding: .utf8)
@@ -73,5 +73,5 @@ import Testing
         #expect(!statuses[..<stopped].contains { $0.cell == 3 })
         #expect(statuses.last?.message?.hasPrefix("1 cell ran, 2 reused") == true)
         #expect(page.report.html.contains("slow cell done 1000"))
-    }
+    } }
 }

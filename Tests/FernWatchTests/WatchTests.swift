@@ -41,7 +41,7 @@ import Testing
 @Suite struct WatchServerTests {
     /// A port someone else holds is a clear error, not a crash or a hang.
     @Test(.timeLimit(.minutes(1)))
-    func aPortInUseIsAClearError() async throws {
+    func aPortInUseIsAClearError() async throws { try await withHighPriority {
         let holder = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(holder) }
         var address = sockaddr_in()
@@ -63,11 +63,11 @@ import Testing
         } catch let error as WatchError {
             #expect(error.description == "port \(port) on 127.0.0.1 is already in use; choose another with --port N (or --port 0 for any free one)")
         }
-    }
+    } }
 
     /// The page, the report and the event stream over real HTTP.
     @Test(.timeLimit(.minutes(1)))
-    func servesThePageTheReportAndEvents() async throws {
+    func servesThePageTheReportAndEvents() async throws { try await withHighPriority {
         let page = LivePage()
         page.publish(report: "<html><head></head><body><p>first report</p></body></html>")
         let listening = AsyncStream<Int>.makeStream()
@@ -81,5 +81,5 @@ import Testing
         #expect(live.contains("first report") && live.contains("EventSource"))
         let (reportData, _) = try await URLSession.shared.data(from: base.appendingPathComponent("report"))
         #expect(String(decoding: reportData, as: UTF8.self) == "<html><head></head><body><p>first report</p></body></html>")
-    }
+    } }
 }
