@@ -50,10 +50,21 @@ struct WinogradConvolution {
     /// thread: 12 to 48 alike, 96 and 192 slower).
     private static let blockRows = 48
 
-    /// The Winograd kernel for this convolution, or nil when it does not apply.
+    /// Whether the tiles hold enough image to pay: an image smaller than one output tile
+    /// (6x6 for 3x3 filters, 4x4 for 5x5) is mostly padding, and the transforms and the
+    /// filter's 64 tile positions cost more than oneDNN's direct kernels. The residual
+    /// network's 3x3-pixel layers ran at 57-77 GFLOP/s in Winograd against 215-240 direct
+    /// (forward and both gradients, batch 64, 2-core Zen 4, `fern bench --filter conv3x3`).
+    static func pays(_ g: WindowGeometry) -> Bool {
+        let side = Int(fern_winograd_outputs(Int32(g.kernelHeight)))
+        return g.outHeight >= side && g.outWidth >= side
+    }
+
+    /// The Winograd kernel for this convolution, or nil when it does not apply or does not pay
+    /// (`override` true forces it wherever it applies).
     static func make(_ g: WindowGeometry, outChannels: Int) -> WinogradConvolution? {
         let k = g.kernelHeight
-        guard override ?? enabled, let kernels = kernels(for: isaOverride ?? RuntimeSettings.current.isa), k == 5 || k == 3, g.kernelWidth == k, g.strideY == 1, g.strideX == 1,
+        guard override ?? (enabled && pays(g)), let kernels = kernels(for: isaOverride ?? RuntimeSettings.current.isa), k == 5 || k == 3, g.kernelWidth == k, g.strideY == 1, g.strideX == 1,
               g.padTop == k / 2, g.padLeft == k / 2, g.outHeight == g.height, g.outWidth == g.width,
               g.channels % 16 == 0, outChannels % 16 == 0, g.batch > 0, g.height > 0, g.width > 0
         else { return nil }

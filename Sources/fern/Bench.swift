@@ -28,6 +28,16 @@ struct Bench: ParsableCommand {
                                 outChannels: outChannels, kernel: 5, &generator).printLine()
             }
         }
+        // The residual network's 3x3 layers at batch 64 (side, channels in → out): where Winograd's
+        // 8x8 tiles pay and where oneDNN's direct kernels do.
+        for (side, inChannels, outChannels) in [(48, 32, 64), (24, 64, 64), (12, 64, 128), (12, 128, 128),
+                                                (6, 128, 256), (6, 256, 256), (3, 256, 512), (3, 512, 512)] {
+            let name = "conv3x3_\(side)px_\(inChannels)to\(outChannels)_fwdbwd_b64_gflops"
+            if wants(name) {
+                try convolution(name, batch: 64, side: side, inChannels: inChannels,
+                                outChannels: outChannels, kernel: 3, &generator).printLine()
+            }
+        }
         if wants("csv_load_train_s") { try DataBenchmarks.csvLoad(time: time).printLine() }
         let models = ModelBenchmarks(time: time)
         for batch in [64, 128] where wants("seed_cnn_train_b\(batch)_img_s") {

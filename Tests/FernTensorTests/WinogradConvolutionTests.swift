@@ -111,7 +111,7 @@ struct WinogradConvolutionTests {
     @Test(arguments: isas)
     func otherConvolutionsKeepTheDirectKernels(isa: InstructionSet) throws {
         func applies(_ input: [Int], kernel: Int, stride: Int = 1, padding: Padding = .same, out: Int = 32,
-                     on: Bool = true, isa: InstructionSet = isa) throws -> Bool {
+                     on: Bool? = true, isa: InstructionSet = isa) throws -> Bool {
             let g = try WindowGeometry(op: "conv2d", input: input, kernel: (kernel, kernel), stride: (stride, stride), padding: padding)
             return WinogradConvolution.$isaOverride.withValue(isa) {
                 WinogradConvolution.$override.withValue(on) { WinogradConvolution.make(g, outChannels: out) != nil }
@@ -129,5 +129,13 @@ struct WinogradConvolutionTests {
         #expect(try !applies([8, 24, 24, 64], kernel: 5, out: 40), "40 output channels")
         #expect(try !applies([8, 24, 24, 64], kernel: 5, on: false), "switched off")
         #expect(try !applies([8, 24, 24, 64], kernel: 5, isa: .sse41), "no Winograd kernels below AVX2")
+        // Left to choose (no override), Winograd takes images of at least one output tile.
+        let enabled = WinogradConvolution.enabled
+        #expect(try applies([8, 6, 6, 256], kernel: 3, out: 256, on: nil) == enabled, "6x6 pixels, one full 3x3 tile")
+        #expect(try applies([8, 4, 9, 64], kernel: 5, on: nil) == enabled, "4x9 pixels, full 5x5 tiles")
+        #expect(try !applies([8, 3, 3, 512], kernel: 3, out: 512, on: nil), "3x3 pixels: mostly padding")
+        #expect(try !applies([8, 5, 12, 64], kernel: 3, on: nil), "5 rows under a 6-row tile")
+        #expect(try !applies([8, 12, 3, 64], kernel: 5, on: nil), "3 columns under a 4-column tile")
+        #expect(try applies([8, 3, 3, 512], kernel: 3, out: 512), "forced, it still applies")
     }
 }
