@@ -5,7 +5,7 @@
 # VGG variant (60 epochs of it too, and a second seed) and the residual network; the VGG variant for 60
 # epochs with random erasing and label smoothing (two seeds), taught by saved models (30 and 60 epochs),
 # for 120 epochs with stronger augmentation (b120, the best single model) and the same with SGD and a
-# rate cut on plateaus (p120).
+# rate cut on plateaus (p120); the residual network with b120's augmentation for 60 epochs (r60).
 # Each run writes RUNS/NAME-report/run.json and submission.csv; a run whose report exists is
 # skipped and one with a checkpoint resumes, so the script can be stopped and started again.
 # ONLY="name ..." runs just the runs named (the others' reports need not exist).
@@ -101,6 +101,7 @@ MODEL=vgg run p120-vgg-sgd-plateau "${common[@]}" --optimizer sgd --learning-rat
     --weight-decay 1e-4 --schedule plateau --plateau-factor 0.75 --plateau-patience 5 \
     --flip --shift 8 --rotate 10 --zoom 0.2 --epochs 120 --erasing 0.5 --label-smoothing 0.1 --tta mirror
 # The residual network at 30 epochs (b30-resnet, 67.63%) overfits as the VGG variant did (training
-# accuracy 77%): b120's stronger augmentation and regularizers over 60 epochs (about 3 hours of f32
-# on the 2-core Zen 4 of 2026-12-07), a member that errs differently from the VGG runs.
+# accuracy 77%): b120's stronger augmentation and regularizers over 60 epochs, in f32 on the 2-core
+# Zen 4 of 2026-12-07 (124 minutes at 109 s epochs since ddaf24d; 68.50%, 69.16% mirror): a member
+# that may err differently from the VGG runs.
 MODEL=resnet run r60-resnet-strong-aug "${common[@]}" "${baseline[@]}" --epochs 60 --shift 8 --zoom 0.2 --erasing 0.5 --label-smoothing 0.1 --tta mirror

@@ -20,23 +20,19 @@ struct Bench: ParsableCommand {
         printKernelPath()
         var generator = SeededGenerator(seed: 42)
         if wants("sgemm_2048_gflops") { try sgemm(&generator).printLine() }
-        // The three convolutions of SEED_CNN at batch 64: input side, channels in → out, 5x5 same.
-        for (index, (side, inChannels, outChannels)) in [(48, 1, 64), (24, 64, 128), (12, 128, 256)].enumerated() {
-            let name = "conv\(index + 1)_fwdbwd_b64_gflops"
-            if wants(name) {
-                try convolution(name, batch: 64, side: side, inChannels: inChannels,
-                                outChannels: outChannels, kernel: 5, &generator).printLine()
-            }
+        // Single layers at batch 64 (name, input side, channels in → out, kernel, "same"): SEED_CNN's
+        // three 5x5 layers, and the residual network's 3x3 layers, where Winograd's 8x8 tiles pay and
+        // where oneDNN's direct kernels do.
+        let seedLayers = [(48, 1, 64), (24, 64, 128), (12, 128, 256)].enumerated().map {
+            ("conv\($0.offset + 1)_fwdbwd_b64_gflops", $0.element.0, $0.element.1, $0.element.2, 5)
         }
-        // The residual network's 3x3 layers at batch 64 (side, channels in → out): where Winograd's
-        // 8x8 tiles pay and where oneDNN's direct kernels do.
-        for (side, inChannels, outChannels) in [(48, 32, 64), (24, 64, 64), (12, 64, 128), (12, 128, 128),
-                                                (6, 128, 256), (6, 256, 256), (3, 256, 512), (3, 512, 512)] {
-            let name = "conv3x3_\(side)px_\(inChannels)to\(outChannels)_fwdbwd_b64_gflops"
-            if wants(name) {
-                try convolution(name, batch: 64, side: side, inChannels: inChannels,
-                                outChannels: outChannels, kernel: 3, &generator).printLine()
-            }
+        let residualLayers = [(48, 32, 64), (24, 64, 64), (12, 64, 128), (12, 128, 128),
+                              (6, 128, 256), (6, 256, 256), (3, 256, 512), (3, 512, 512)].map {
+            ("conv3x3_\($0.0)px_\($0.1)to\($0.2)_fwdbwd_b64_gflops", $0.0, $0.1, $0.2, 3)
+        }
+        for (name, side, inChannels, outChannels, kernel) in seedLayers + residualLayers where wants(name) {
+            try convolution(name, batch: 64, side: side, inChannels: inChannels, outChannels: outChannels,
+                            kernel: kernel, &generator).printLine()
         }
         if wants("csv_load_train_s") { try DataBenchmarks.csvLoad(time: time).printLine() }
         let models = ModelBenchmarks(time: time)
