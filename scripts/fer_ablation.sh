@@ -105,3 +105,5 @@ MODEL=vgg run p120-vgg-sgd-plateau "${common[@]}" --optimizer sgd --learning-rat
 # Zen 4 of 2026-12-07 (124 minutes at 109 s epochs since ddaf24d; 68.50%, 69.16% mirror): a member
 # that may err differently from the VGG runs.
 MODEL=resnet run r60-resnet-strong-aug "${common[@]}" "${baseline[@]}" --epochs 60 --shift 8 --zoom 0.2 --erasing 0.5 --label-smoothing 0.1 --tta mirror
+# Its second seed (same split): a member for the ensemble, and how far two seeds of it differ.
+MODEL=resnet run r60-resnet-strong-aug-seed2 "${common[@]}" "${baseline[@]}" --epochs 60 --shift 8 --zoom 0.2 --erasing 0.5 --label-smoothing 0.1 --tta mirror --seed 2 --split-seed 1

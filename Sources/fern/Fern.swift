@@ -1,3 +1,4 @@
+@preconcurrency import Glibc  // stdout, a C global, set once before anything runs
 import ArgumentParser
 import Foundation
 import FernTensor
@@ -15,9 +16,12 @@ struct Fern: ParsableCommand {
     )
 
     /// The process-wide choices come first: OpenBLAS's kernels (which may
-    /// start fern again) and keeping freed memory (see MemoryReuse).
+    /// start fern again) and keeping freed memory (see MemoryReuse). Standard
+    /// output goes out a line at a time, also into a file, so a log keeps
+    /// warnings (standard error) beside the lines printed before them.
     static func main() {
         relaunchWithFasterBLASKernels()
+        setvbuf(stdout, nil, _IOLBF, 0)
         MemoryReuse.keepFreedMemory()
         main(nil)
     }

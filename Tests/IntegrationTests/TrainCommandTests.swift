@@ -33,19 +33,20 @@ import Testing
         return run.errors
     }
 
-    /// Runs `fern` with `arguments` in `folder`: its exit status, standard output and error.
-    private static func runFern(_ arguments: [String], in folder: TemporaryFolder,
-                                environment: [String: String] = [:]) throws -> (status: Int32, output: String, errors: String) {
+    /// Runs `fern` with `arguments` in `folder`: its exit status, standard output and error
+    /// (`interleaved`: both into one pipe, as `> log 2>&1` does, returned as the output).
+    private static func runFern(_ arguments: [String], in folder: TemporaryFolder, environment: [String: String] = [:],
+                                interleaved: Bool = false) throws -> (status: Int32, output: String, errors: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: RunCommandTests.FernRun.executable)
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.currentDirectoryURL = folder.url
-        let output = Pipe(), errors = Pipe()
-        (process.standardOutput, process.standardError) = (output, errors)
+        let output = Pipe(), errors = interleaved ? nil : Pipe()
+        (process.standardOutput, process.standardError) = (output, errors ?? output)
         try process.run()
         let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let reported = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let reported = String(decoding: errors?.fileHandleForReading.readDataToEndOfFile() ?? Data(), as: UTF8.self)
         process.waitUntilExit()
         return (process.terminationStatus, printed, reported)
     }
@@ -139,6 +140,16 @@ import Testing
         #expect(printed.contains("convolutions in f32"), "\(printed)")
         let run = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.url.appending(path: "report/run.json")))
         #expect(((run as? [String: Any])?["kernels"] as? [String: String])?["conv_precision"] == "f32")
+        // In one log (`> log 2>&1`), the warning comes where it was given: after the model's summary,
+        // just before the line it explains, not inside the summary that was still waiting in a buffer.
+        let log = try Self.runFern(["train", "--model", "seed-cnn", "--synthetic-count", "100", "--epochs", "1",
+                                    "--precision", "bf16"], in: try TemporaryFolder(),
+                                   environment: ["FERN_KERNELS": "builtin"], interleaved: true)
+        let lines = log.output.split(separator: "\n").map(String.init)
+        let summaryEnd = lines.firstIndex { $0.hasPrefix("Non-trainable params") }
+        let warned = lines.firstIndex(of: warning), explained = lines.firstIndex(of: "convolutions in f32")
+        #expect(log.status == 0 && summaryEnd != nil && warned != nil && explained != nil, "\(log.output)")
+        if let summaryEnd, let warned, let explained { #expect(summaryEnd < warned && warned + 1 == explained, "\(log.output)") }
     }
 
     @Test func badSettingsAreNamedByTheirOptions() throws {
