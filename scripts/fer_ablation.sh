@@ -93,7 +93,10 @@ MODEL=vgg run d60-vgg-erasing-smoothing-distill "${common[@]}" "${baseline[@]}" 
 # epoch is the 48th: stronger augmentation (shifts up to 8 pixels, zooms up to 20%, erasing half the
 # faces, as the 73% VGG of the literature trains) over twice the epochs (about 3.5 hours here, across
 # sessions: it resumes from its checkpoint), scored with and without mirror averaging.
-MODEL=vgg run b120-vgg-strong-aug "${common[@]}" "${baseline[@]}" --epochs 120 --shift 8 --zoom 0.2 --erasing 0.5 --label-smoothing 0.1 --tta mirror
+# b120's augmentation and regularizers, after the baseline's (later options override earlier ones),
+# scored with mirror images every epoch; the residual runs below take them too.
+strong=(--shift 8 --zoom 0.2 --erasing 0.5 --label-smoothing 0.1 --tta mirror)
+MODEL=vgg run b120-vgg-strong-aug "${common[@]}" "${baseline[@]}" --epochs 120 "${strong[@]}"
 # The same augmentation with the published network's optimizer instead of Adam/cosine: SGD with
 # Nesterov momentum 0.9, rate 0.01, weight decay 1e-4, the rate times 0.75 after 5 epochs without a
 # lower validation loss (fern train --plateau-factor/--plateau-patience, since 33dd934).
@@ -104,7 +107,7 @@ MODEL=vgg run p120-vgg-sgd-plateau "${common[@]}" --optimizer sgd --learning-rat
 # accuracy 77%): b120's stronger augmentation and regularizers over 60 epochs, in f32 on the 2-core
 # Zen 4 of 2026-12-07 (124 minutes at 109 s epochs since ddaf24d; 68.50%, 69.16% mirror): a member
 # that may err differently from the VGG runs.
-MODEL=resnet run r60-resnet-strong-aug "${common[@]}" "${baseline[@]}" --epochs 60 --shift 8 --zoom 0.2 --erasing 0.5 --label-smoothing 0.1 --tta mirror
+MODEL=resnet run r60-resnet-strong-aug "${common[@]}" "${baseline[@]}" --epochs 60 "${strong[@]}"
 # Its second seed (same split; 118 minutes, 67.73%, 69.44% mirror, 70.07% and 69.93% averaged with seed 1):
 # a member for the ensemble, and how far two seeds of it differ.
-MODEL=resnet run r60-resnet-strong-aug-seed2 "${common[@]}" "${baseline[@]}" --epochs 60 --shift 8 --zoom 0.2 --erasing 0.5 --label-smoothing 0.1 --tta mirror --seed 2 --split-seed 1
+MODEL=resnet run r60-resnet-strong-aug-seed2 "${common[@]}" "${baseline[@]}" --epochs 60 "${strong[@]}" --seed 2 --split-seed 1
