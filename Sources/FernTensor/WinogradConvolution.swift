@@ -147,9 +147,12 @@ struct WinogradConvolution {
 
     /// Block `index` of `rows` tiles (the last one may hold fewer).
     private func block(_ index: Int, rows: Int, tiles: Int) -> fern_winograd_block {
+        block(first: index * rows, count: Swift.min(rows, tiles - index * rows))
+    }
+
+    /// The block of tiles first ..< first + count, its rows padded to a multiple of 6.
+    private func block(first: Int, count: Int) -> fern_winograd_block {
         let (tilesY, tilesX) = tileCounts
-        let first = index * rows
-        let count = Swift.min(rows, tiles - first)
         return fern_winograd_block(kernel: Int32(kernel), height: Int32(height), width: Int32(width),
                                    tilesY: Int32(tilesY), tilesX: Int32(tilesX), first: first,
                                    count: Int32(count), rows: Int32((count + 5) / 6 * 6))
@@ -168,15 +171,17 @@ struct WinogradConvolution {
             let (tilesY, tilesX) = tileCounts
             let tiles = batch * tilesY * tilesX
             let rows = Self.blockRows
-            let blocks = (tiles + rows - 1) / rows
-            Parallel.forEachChunk(blocks, cost: 1 << 20) { range in
+            // The tiles are split evenly across the cores, then taken in blocks of up to `rows`:
+            // blocks split across the cores left one core a block of 48 tiles and the other 16
+            // for 64 images of 6x6 pixels.
+            Parallel.forEachChunk(tiles, cost: (1 << 20) / rows) { range in
                 let (x, _, bias, y, u) = io.value
                 var v = uninitializedScalars(64 * fern_winograd_plane(Int32(rows), Int32(cin)))
                 var m = uninitializedScalars(64 * fern_winograd_plane(Int32(rows), Int32(cout)))
                 v.withUnsafeMutableBufferPointer { v in
                     m.withUnsafeMutableBufferPointer { m in
-                        for index in range {
-                            let block = self.block(index, rows: rows, tiles: tiles)
+                        for first in stride(from: range.lowerBound, to: range.upperBound, by: rows) {
+                            let block = self.block(first: first, count: Swift.min(rows, range.upperBound - first))
                             self.kernels.transform_input(x, Int32(cin), block, v.baseAddress!)
                             self.kernels.multiply(v.baseAddress!, u, block.rows, Int32(cin), Int32(cout), m.baseAddress!)
                             self.kernels.transform_output(m.baseAddress!, Int32(cout), block, bias, relu ? 1 : 0, y)

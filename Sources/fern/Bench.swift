@@ -21,13 +21,14 @@ struct Bench: ParsableCommand {
         var generator = SeededGenerator(seed: 42)
         if wants("sgemm_2048_gflops") { try sgemm(&generator).printLine() }
         // Single layers at batch 64 (name, input side, channels in → out, kernel, "same"): SEED_CNN's
-        // three 5x5 layers, and the residual network's 3x3 layers, where Winograd's 8x8 tiles pay and
-        // where oneDNN's direct kernels do.
+        // three 5x5 layers, the residual network's 3x3 layers, where Winograd's 8x8 tiles pay and
+        // where oneDNN's direct kernels do, and the VGG variant's last two (6 pixels, 512 filters).
         let seedLayers = [(48, 1, 64), (24, 64, 128), (12, 128, 256)].enumerated().map {
             ("conv\($0.offset + 1)_fwdbwd_b64_gflops", $0.element.0, $0.element.1, $0.element.2, 5)
         }
         let residualLayers = [(48, 32, 64), (24, 64, 64), (12, 64, 128), (12, 128, 128),
-                              (6, 128, 256), (6, 256, 256), (3, 256, 512), (3, 512, 512)].map {
+                              (6, 128, 256), (6, 256, 256), (3, 256, 512), (3, 512, 512),
+                              (6, 256, 512), (6, 512, 512)].map {
             ("conv3x3_\($0.0)px_\($0.1)to\($0.2)_fwdbwd_b64_gflops", $0.0, $0.1, $0.2, 3)
         }
         for (name, side, inChannels, outChannels, kernel) in seedLayers + residualLayers where wants(name) {

@@ -20,6 +20,9 @@ struct WinogradConvolutionTests {
     static let shapes: [(kernel: Int, batch: Int, height: Int, width: Int, inChannels: Int, outChannels: Int)] = [
         (5, 2, 13, 10, 16, 48), (5, 3, 8, 8, 32, 64), (5, 1, 5, 7, 16, 80), (5, 2, 1, 3, 16, 16),
         (3, 2, 13, 10, 16, 48), (3, 3, 12, 12, 32, 64), (3, 1, 5, 7, 16, 80), (3, 2, 1, 3, 16, 16),
+        // More tiles than two cores take in one block of 48 each (147 and 125): each core's
+        // share starts inside an image and runs over several blocks.
+        (5, 3, 26, 26, 16, 16), (3, 5, 30, 30, 16, 16),
     ]
 
     /// The instruction sets to test: all this CPU runs.
