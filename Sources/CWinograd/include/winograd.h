@@ -36,18 +36,19 @@ typedef struct {
 
 /* One instruction set's kernels. Channel counts are multiples of 16. */
 typedef struct {
-    /* Filter [kernel][kernel][cin][cout] (HWIO; kernel 3 or 5) -> U [64][cin][cout]
-     * for input channels ciFirst ..< ciFirst + ciCount. */
+    /* Filter [kernel][kernel][cin][cout] (HWIO; kernel 3 or 5) -> U, 64 cin x cout matrices
+     * (each in panels of columns, a layout private to the kernels), for input channels
+     * ciFirst ..< ciFirst + ciCount. */
     void (*transform_filter)(const float *filter, int kernel, int cin, int cout, int ciFirst, int ciCount, float *u);
     /* Input x [n][height][width][cin] -> V (64 planes of rows x cin) (rows past count are zero). */
     void (*transform_input)(const float *x, int cin, fern_winograd_block block, float *v);
-    /* M (64 planes of rows x cout) = V (64 planes of rows x cin) x U [64][cin][cout]. */
+    /* M (64 planes of rows x cout) = V (64 planes of rows x cin) x U. */
     void (*multiply)(const float *v, const float *u, int rows, int cin, int cout, float *m);
     /* M -> y [n][height][width][cout]; adds bias (may be NULL) and applies ReLU when relu != 0. */
     void (*transform_output)(const float *m, int cout, fern_winograd_block block, const float *bias, int relu, float *y);
     /* The filter gradient, in three steps per block of tiles and one at the end:
      * W = the output gradient's tiles transformed (dy [n][height][width][cout] ->
-     * 64 planes of rows x cout; rows past count are zero); dU [64][cin][cout] +=
+     * 64 planes of rows x cout; rows past count are zero); dU (64 cin x cout matrices in panels, as U) +=
      * V x W summed over the block's rows (V from transform_input); at the end
      * dfilter [kernel][kernel][cin][cout] = dU transformed back, for input
      * channels ciFirst ..< ciFirst + ciCount. */
