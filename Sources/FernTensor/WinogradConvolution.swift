@@ -83,12 +83,17 @@ struct WinogradConvolution {
         let (cin, cout, k) = (inChannels, outChannels, kernel)
         var turned = uninitializedScalars(k * k * cin * cout)
         turned.withUnsafeMutableBufferPointer { t in
-            for ky in 0..<k {
-                for kx in 0..<k {
-                    let source = filter + ((k - 1 - ky) * k + (k - 1 - kx)) * cin * cout
-                    let target = t.baseAddress! + (ky * k + kx) * cout * cin
-                    for ci in 0..<cin {
-                        for co in 0..<cout { target[co * cin + ci] = source[ci * cout + co] }
+            // Each core writes the turned filter's rows for its share of the output channels.
+            let io = UncheckedBox((filter, t.baseAddress!))
+            Parallel.forEachChunk(cout, cost: k * k * cin) { channels in
+                let (filter, turned) = io.value
+                for ky in 0..<k {
+                    for kx in 0..<k {
+                        let source = filter + ((k - 1 - ky) * k + (k - 1 - kx)) * cin * cout
+                        let target = turned + (ky * k + kx) * cout * cin
+                        for co in channels {
+                            for ci in 0..<cin { target[co * cin + ci] = source[ci * cout + co] }
+                        }
                     }
                 }
             }
@@ -204,13 +209,18 @@ private final class PartialSums: @unchecked Sendable {
         lock.unlock()
     }
 
+    /// The sum of the parts, each core adding up its share of the elements.
     func total(count: Int) -> [Float] {
         guard var total = parts.first else { return [Float](repeating: 0, count: count) }
-        for part in parts.dropFirst() {
-            total.withUnsafeMutableBufferPointer { t in
-                part.withUnsafeBufferPointer { p in
-                    Lanes.forEachVector(in: 0..<count) { i, n in
-                        Lanes.store(Lanes.load(t, i, n) + Lanes.load(p, i, n), t, i, n)
+        let rest = Array(parts.dropFirst())
+        total.withUnsafeMutableBufferPointer { t in
+            let target = UncheckedBox(t)
+            Parallel.forEachChunk(count, cost: rest.count) { range in
+                for part in rest {
+                    part.withUnsafeBufferPointer { p in
+                        Lanes.forEachVector(in: range) { i, n in
+                            Lanes.store(Lanes.load(target.value, i, n) + Lanes.load(p, i, n), target.value, i, n)
+                        }
                     }
                 }
             }
