@@ -345,6 +345,11 @@ static FERN_TARGET void transform_gradient(const float *dy, int cout, fern_winog
     }
 }
 
+/* Fetches `floats` floats from p into L1, to be updated. */
+static inline void prefetch_for_update(const float *p, int floats) {
+    for (int f = 0; f < floats; f += 16) __builtin_prefetch(p + f, 1, 3);
+}
+
 /* dU_e (cin x cout) += V_eT (cin x rows) W_e (rows x cout): 4 input channels x one panel of dU (VL * ACC_NV
  * or VL output channels) at a time. */
 static FERN_TARGET void accumulate_products(const float *v, const float *w, int rows, int cin, int cout, float *du) {
@@ -357,13 +362,21 @@ static FERN_TARGET void accumulate_products(const float *v, const float *w, int 
             const int depth = rows - first < 48 ? rows - first : 48;
             const float *vq = ve + (long)first * cin, *wq = we + (long)first * cout;
             int co = 0;
+            /* Each tile of dU fetches the one two tiles on: the tiles otherwise come from memory one
+             * after another (one Zen 4 core at 256 and 512 channels: 53-77 GFLOP/s without, 88-101
+             * with; AVX2 54-67 without, 68-90 with). */
             for (; co + VL * ACC_NV <= cout; co += VL * ACC_NV)
-                for (int ci = 0; ci < cin; ci += 4)
-                    tile_product(4, ACC_NV, 1, vq + ci, 1, cin, depth, wq + co, cout,
-                                 de + (long)cin * co + (long)ci * VL * ACC_NV, VL * ACC_NV, 0);
+                for (int ci = 0; ci < cin; ci += 4) {
+                    float *tile = de + (long)cin * co + (long)ci * VL * ACC_NV;
+                    prefetch_for_update(tile + 8 * VL * ACC_NV, 4 * VL * ACC_NV);
+                    tile_product(4, ACC_NV, 1, vq + ci, 1, cin, depth, wq + co, cout, tile, VL * ACC_NV, 0);
+                }
             for (; co < cout; co += VL)
-                for (int ci = 0; ci < cin; ci += 4)
-                    tile_product(4, 1, 1, vq + ci, 1, cin, depth, wq + co, cout, de + (long)cin * co + (long)ci * VL, VL, 0);
+                for (int ci = 0; ci < cin; ci += 4) {
+                    float *tile = de + (long)cin * co + (long)ci * VL;
+                    prefetch_for_update(tile + 8 * VL, 4 * VL);
+                    tile_product(4, 1, 1, vq + ci, 1, cin, depth, wq + co, cout, tile, VL, 0);
+                }
         }
     }
 }
