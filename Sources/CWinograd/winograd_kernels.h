@@ -247,6 +247,8 @@ tile_product(const int ROWS, const int NV, const int accumulate, const float *a,
 /* M_e (rows x cout) = V_e (rows x cin) U_e (cin x cout): 6 tiles x one panel of U (VL * MUL_NV or VL output
  * channels) at a time. */
 static FERN_TARGET void multiply(const float *v, const float *u, int rows, int cin, int cout, float *m) {
+    /* Where the last full panel's prefetch (cin rows of VL * MUL_NV) would leave U. */
+    const float *lastNext = u + 64L * cin * cout - (long)cin * VL * MUL_NV;
     for (int e = 0; e < 64; e++) {
         const float *ve = v + e * fern_winograd_plane(rows, cin);
         const float *ue = u + (long)e * cin * cout;
@@ -255,7 +257,8 @@ static FERN_TARGET void multiply(const float *v, const float *u, int rows, int c
         for (; col + VL * MUL_NV <= cout; col += VL * MUL_NV)
             for (int row = 0; row < rows; row += 6)
                 tile_product(6, MUL_NV, 0, ve + (long)row * cin, cin, 1, cin, ue + (long)cin * col, VL * MUL_NV,
-                             me + (long)row * cout + col, cout, row == 0 ? ue + (long)cin * (col + VL * MUL_NV) : 0);
+                             me + (long)row * cout + col, cout,
+                             row == 0 && ue + (long)cin * (col + VL * MUL_NV) <= lastNext ? ue + (long)cin * (col + VL * MUL_NV) : 0);
         for (; col < cout; col += VL)
             for (int row = 0; row < rows; row += 6)
                 tile_product(6, 1, 0, ve + (long)row * cin, cin, 1, cin, ue + (long)cin * col, VL, me + (long)row * cout + col, cout, 0);
@@ -353,6 +356,7 @@ static inline void prefetch_for_update(const float *p, int floats) {
 /* dU_e (cin x cout) += V_eT (cin x rows) W_e (rows x cout): 4 input channels x one panel of dU (VL * ACC_NV
  * or VL output channels) at a time. */
 static FERN_TARGET void accumulate_products(const float *v, const float *w, int rows, int cin, int cout, float *du) {
+    const float *end = du + 64L * cin * cout;
     for (int e = 0; e < 64; e++) {
         const float *ve = v + e * fern_winograd_plane(rows, cin);
         const float *we = w + e * fern_winograd_plane(rows, cout);
@@ -368,13 +372,13 @@ static FERN_TARGET void accumulate_products(const float *v, const float *w, int 
             for (; co + VL * ACC_NV <= cout; co += VL * ACC_NV)
                 for (int ci = 0; ci < cin; ci += 4) {
                     float *tile = de + (long)cin * co + (long)ci * VL * ACC_NV;
-                    prefetch_for_update(tile + 8 * VL * ACC_NV, 4 * VL * ACC_NV);
+                    if (tile + 12 * VL * ACC_NV <= end) prefetch_for_update(tile + 8 * VL * ACC_NV, 4 * VL * ACC_NV);
                     tile_product(4, ACC_NV, 1, vq + ci, 1, cin, depth, wq + co, cout, tile, VL * ACC_NV, 0);
                 }
             for (; co < cout; co += VL)
                 for (int ci = 0; ci < cin; ci += 4) {
                     float *tile = de + (long)cin * co + (long)ci * VL;
-                    prefetch_for_update(tile + 8 * VL, 4 * VL);
+                    if (tile + 12 * VL <= end) prefetch_for_update(tile + 8 * VL, 4 * VL);
                     tile_product(4, 1, 1, vq + ci, 1, cin, depth, wq + co, cout, tile, VL, 0);
                 }
         }
