@@ -21,17 +21,18 @@ struct Bench: ParsableCommand {
         var generator = SeededGenerator(seed: 42)
         if wants("sgemm_2048_gflops") { try sgemm(&generator).printLine() }
         // Single layers at batch 64 (name, input side, channels in → out, kernel, "same"): SEED_CNN's
-        // three 5x5 layers, the residual network's 3x3 layers, where Winograd's 8x8 tiles pay and
-        // where oneDNN's direct kernels do, and the VGG variant's last two (6 pixels, 512 filters).
+        // three 5x5 layers; the residual network's 3x3 layers, where Winograd's 8x8 tiles pay and
+        // where oneDNN's direct kernels do; the VGG variant's last two (6 pixels, 512 filters).
         let seedLayers = [(48, 1, 64), (24, 64, 128), (12, 128, 256)].enumerated().map {
             ("conv\($0.offset + 1)_fwdbwd_b64_gflops", $0.element.0, $0.element.1, $0.element.2, 5)
         }
-        let residualLayers = [(48, 32, 64), (24, 64, 64), (12, 64, 128), (12, 128, 128),
-                              (6, 128, 256), (6, 256, 256), (3, 256, 512), (3, 512, 512),
-                              (6, 256, 512), (6, 512, 512)].map {
+        let residualShapes = [(48, 32, 64), (24, 64, 64), (12, 64, 128), (12, 128, 128),
+                              (6, 128, 256), (6, 256, 256), (3, 256, 512), (3, 512, 512)]
+        let vggShapes = [(6, 256, 512), (6, 512, 512)]
+        let layers3x3 = (residualShapes + vggShapes).map {
             ("conv3x3_\($0.0)px_\($0.1)to\($0.2)_fwdbwd_b64_gflops", $0.0, $0.1, $0.2, 3)
         }
-        for (name, side, inChannels, outChannels, kernel) in seedLayers + residualLayers where wants(name) {
+        for (name, side, inChannels, outChannels, kernel) in seedLayers + layers3x3 where wants(name) {
             try convolution(name, batch: 64, side: side, inChannels: inChannels, outChannels: outChannels,
                             kernel: kernel, &generator).printLine()
         }
